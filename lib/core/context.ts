@@ -1,0 +1,54 @@
+/**
+ * What every component receives: the validated values of one environment and
+ * a way to add the charts (output files) it renders into.
+ */
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Values } from '../values/schema';
+import { AppIdentity, commonLabels } from './labels';
+
+/** One output file: a cdk8s Chart rendered to `<path>.yaml`. */
+export interface OutputFile {
+  /** Path below `dist/<env>/` without `.yaml`, e.g. `prometheus` or `prometheus-operator/servicemonitors`. */
+  readonly path: string;
+  readonly chart: Chart;
+  /**
+   * The API group/version the file needs installed first (a CRD). Such files go
+   * to their own folder, outside what `kubectl apply -f dist/<env>/` reads, and
+   * the Helm chart renders them only where the API exists.
+   */
+  readonly requiresApi?: string;
+}
+
+export class StackContext {
+  private readonly files: OutputFile[] = [];
+
+  public constructor(
+    private readonly scope: Construct,
+    public readonly values: Values,
+  ) {}
+
+  /** The identity (labels) of an application of this stack. */
+  public identity(name: string, component: string, version: string): AppIdentity {
+    return { name, instance: this.values.instance, component, version };
+  }
+
+  /**
+   * A chart rendered to `dist/<env>/<path>.yaml`; every object in it is put in
+   * the stack's namespace (cluster-scoped kinds ignore it) and labelled.
+   */
+  public chart(path: string, identity: AppIdentity, opts: { requiresApi?: string } = {}): Chart {
+    if (this.files.some((f) => f.path === path)) throw new Error(`two components render to ${path}.yaml`);
+    const chart = new Chart(this.scope, path.replace(/\//g, '--'), {
+      namespace: this.values.namespace,
+      labels: commonLabels(identity),
+      disableResourceNameHashes: true,
+    });
+    this.files.push({ path, chart, requiresApi: opts.requiresApi });
+    return chart;
+  }
+
+  public outputs(): readonly OutputFile[] {
+    return this.files;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Typed helpers that assemble containers, pod templates and Services with the
+ * project's defaults applied (security, resources, probes, labels), so that a
+ * component only states what is particular to it.
+ */
+import { createHash } from 'node:crypto';
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AppIdentity, commonLabels, Labels, selectorLabels } from './labels';
+import { containerSecurityContext, podSecurityContext, SECURITY_EXCEPTION_ANNOTATION, SecurityRelaxation } from './security';
+
+/** Requests and limits as the values schema holds them. */
+export interface ResourceValues {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu?: string; readonly memory: string };
+}
+
+export interface ImageValues {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+export function imageRef(img: ImageValues): string {
+  return img.tag.startsWith('sha256:') ? `${img.repository}@${img.tag}` : `${img.repository}:${img.tag}`;
+}
+
+export function resourceRequirements(r: ResourceValues): k8s.ResourceRequirements {
+  const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(r.limits.memory) };
+  if (r.limits.cpu) limits.cpu = k8s.Quantity.fromString(r.limits.cpu);
+  return {
+    requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
+    limits,
+  };
+}
+
+export interface ContainerPort {
+  /** IANA-style port name (at most 15 characters), referenced by Services and probes. */
+  readonly name: string;
+  readonly port: number;
+  /** @default TCP */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+export interface ContainerOptions {
+  readonly name: string;
+  readonly image: ImageValues;
+  readonly ports?: readonly ContainerPort[];
+  readonly args?: readonly string[];
+  readonly command?: readonly string[];
+  readonly env?: readonly k8s.EnvVar[];
+  readonly resources: ResourceValues;
+  /** Probes are required: a server without them is restarted blind and receives traffic before it is ready. */
+  readonly readinessProbe: k8s.Probe;
+  readonly livenessProbe: k8s.Probe;
+  /** @default none */
+  readonly startupProbe?: k8s.Probe;
+  readonly volumeMounts?: readonly k8s.VolumeMount[];
+  /** Relaxes the secure defaults of `security.ts`, with a reason. @default none */
+  readonly relax?: SecurityRelaxation;
+  /** @default IfNotPresent (tags are pinned) */
+  readonly imagePullPolicy?: 'IfNotPresent' | 'Always';
+}
+
+export function container(opts: ContainerOptions): k8s.Container {
+  return {
+    name: opts.name,
+    image: imageRef(opts.image),
+    imagePullPolicy: opts.imagePullPolicy ?? 'IfNotPresent',
+    ...(opts.command ? { command: [...opts.command] } : {}),
+    ...(opts.args ? { args: [...opts.args] } : {}),
+    ...(opts.env?.length ? { env: [...opts.env] } : {}),
+    ...(opts.ports?.length
+      ? { ports: opts.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })) }
+      : {}),
+    resources: resourceRequirements(opts.resources),
+    readinessProbe: opts.readinessProbe,
+    livenessProbe: opts.livenessProbe,
+    ...(opts.startupProbe ? { startupProbe: opts.startupProbe } : {}),
+    ...(opts.volumeMounts?.length ? { volumeMounts: [...opts.volumeMounts] } : {}),
+    securityContext: containerSecurityContext(opts.relax),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+}
+
+export interface HttpProbeOptions {
+  /** @default 10 */
+  readonly periodSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+  /** @default 5 */
+  readonly timeoutSeconds?: number;
+  /** @default 0 */
+  readonly initialDelaySeconds?: number;
+}
+
+/** An HTTP GET probe on a named container port. */
+export function httpProbe(path: string, portName: string, opts: HttpProbeOptions = {}): k8s.Probe {
+  return {
+    httpGet: { path, port: k8s.IntOrString.fromString(portName), scheme: 'HTTP' },
+    periodSeconds: opts.periodSeconds ?? 10,
+    failureThreshold: opts.failureThreshold ?? 3,
+    timeoutSeconds: opts.timeoutSeconds ?? 5,
+    ...(opts.initialDelaySeconds ? { initialDelaySeconds: opts.initialDelaySeconds } : {}),
+  };
+}
+
+export interface PodTemplateOptions {
+  readonly identity: AppIdentity;
+  readonly containers: readonly k8s.Container[];
+  readonly initContainers?: readonly k8s.Container[];
+  readonly volumes?: readonly k8s.Volume[];
+  /** Pod-level user/group; the images' own non-root users. */
+  readonly runAsUser: number;
+  readonly runAsGroup?: number;
+  /** @default none: the pod gets no ServiceAccount token */
+  readonly serviceAccountName?: string;
+  /** Mount the ServiceAccount token: only for pods that call the Kubernetes API. @default false */
+  readonly automountServiceAccountToken?: boolean;
+  /** Extra pod annotations (config checksums, ...). */
+  readonly annotations?: Record<string, string>;
+  /** Why the pod relaxes the security defaults, if it does. */
+  readonly securityException?: string;
+  /** @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  readonly affinity?: k8s.Affinity;
+}
+
+export function podTemplate(opts: PodTemplateOptions): k8s.PodTemplateSpec {
+  const annotations: Record<string, string> = { ...(opts.annotations ?? {}) };
+  if (opts.securityException) annotations[SECURITY_EXCEPTION_ANNOTATION] = opts.securityException;
+  return {
+    metadata: {
+      labels: commonLabels(opts.identity),
+      ...(Object.keys(annotations).length ? { annotations: sortRecord(annotations) } : {}),
+    },
+    spec: {
+      ...(opts.serviceAccountName ? { serviceAccountName: opts.serviceAccountName } : {}),
+      automountServiceAccountToken: opts.automountServiceAccountToken ?? false,
+      enableServiceLinks: false,
+      securityContext: podSecurityContext({ runAsUser: opts.runAsUser, runAsGroup: opts.runAsGroup }),
+      ...(opts.initContainers?.length ? { initContainers: [...opts.initContainers] } : {}),
+      containers: [...opts.containers],
+      ...(opts.volumes?.length ? { volumes: [...opts.volumes] } : {}),
+      terminationGracePeriodSeconds: opts.terminationGracePeriodSeconds ?? 30,
+      ...(opts.affinity ? { affinity: opts.affinity } : {}),
+    },
+  };
+}
+
+/** Prefers spreading replicas across nodes; a single replica gets no affinity. */
+export function spreadAcrossNodes(identity: AppIdentity, replicas: number): k8s.Affinity | undefined {
+  if (replicas < 2) return undefined;
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: { matchLabels: selectorLabels(identity) },
+          },
+        },
+      ],
+    },
+  };
+}
+
+export interface ServiceOptions {
+  readonly name: string;
+  readonly identity: AppIdentity;
+  readonly ports: readonly ContainerPort[];
+  /** A headless Service (clusterIP None) for StatefulSet peer discovery. @default false */
+  readonly headless?: boolean;
+  /** Publish addresses of pods that are not ready yet (cluster gossip needs it). @default false */
+  readonly publishNotReadyAddresses?: boolean;
+  readonly labels?: Labels;
+}
+
+export function service(scope: Construct, id: string, opts: ServiceOptions): k8s.KubeService {
+  return new k8s.KubeService(scope, id, {
+    metadata: { name: opts.name, ...(opts.labels ? { labels: opts.labels } : {}) },
+    spec: {
+      type: 'ClusterIP',
+      ...(opts.headless ? { clusterIp: 'None' } : {}),
+      ...(opts.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
+      selector: selectorLabels(opts.identity),
+      ports: opts.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: k8s.IntOrString.fromString(p.name),
+        protocol: p.protocol ?? 'TCP',
+      })),
+    },
+  });
+}
+
+export function serviceAccount(scope: Construct, id: string, name: string): k8s.KubeServiceAccount {
+  return new k8s.KubeServiceAccount(scope, id, {
+    metadata: { name },
+    automountServiceAccountToken: false,
+  });
+}
+
+/**
+ * A content hash for `checksum/*` pod annotations: pods roll when the content
+ * they mount changes. Derived from content only, so synth stays deterministic.
+ */
+export function checksum(content: unknown): string {
+  const text = typeof content === 'string' ? content : JSON.stringify(content);
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Checksum of everything an ApiObject renders (e.g. a ConfigMap's data). */
+export function checksumOf(obj: ApiObject): string {
+  return checksum(obj.toJson());
+}
+
+export function sortRecord<T>(rec: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+

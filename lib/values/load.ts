@@ -1,0 +1,199 @@
+/**
+ * Helm-style values layering: schema defaults < values/<env>.yaml < each
+ * --values FILE < each --set key=value. Maps merge key by key; lists and
+ * scalars replace; `null` removes a key (its default comes back), as in Helm.
+ * Every error names its source (file or --set) and the key path.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as yaml from 'js-yaml';
+import { z } from 'zod';
+import { Values, valuesSchema } from './schema';
+import { ValuesError } from './errors';
+import { parseSet } from './set';
+
+export { ValuesError };
+
+/** One layer of values and where it came from, for error messages. */
+export interface ValuesLayer {
+  /** `values/prod.yaml`, `--values my.yaml` or `--set prometheus.retention=15d`. */
+  readonly source: string;
+  readonly data: Record<string, unknown>;
+}
+
+
+type Tree = Record<string, unknown>;
+
+export function isTree(v: unknown): v is Tree {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads a YAML values file into a layer; a missing, malformed or non-map file is a ValuesError. */
+export function readValuesFile(file: string, source = file): ValuesLayer {
+  if (!existsSync(file)) throw new ValuesError(`${source}: file not found`);
+  let data: unknown;
+  try {
+    data = yaml.load(readFileSync(file, 'utf8'), { filename: file });
+  } catch (e) {
+    const err = e as yaml.YAMLException;
+    const where = err.mark ? `:${err.mark.line + 1}:${err.mark.column + 1}` : '';
+    throw new ValuesError(`${source}${where}: malformed YAML: ${err.reason ?? err.message}`);
+  }
+  if (data === undefined || data === null) return { source, data: {} };
+  if (!isTree(data)) throw new ValuesError(`${source}: expected a map of values at the top level, got ${describe(data)}`);
+  return { source, data };
+}
+
+/** Merges `over` onto `base` the way Helm coalesces values. */
+export function mergeValues(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === null) {
+      delete out[key];
+    } else if (isTree(value) && isTree(out[key])) {
+      out[key] = mergeValues(out[key] as Tree, value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** Layers, merges and validates; throws a ValuesError naming source and key path. */
+export function resolveValues(layers: readonly ValuesLayer[]): Values {
+  const merged = layers.reduce<Tree>((acc, l) => mergeValues(acc, l.data), {});
+  const result = valuesSchema.safeParse(merged);
+  if (result.success) return result.data;
+  const messages = result.error.issues.map((issue) => explainIssue(issue, layers));
+  throw new ValuesError(messages.join('\n'));
+}
+
+export interface ValuesOptions {
+  /** Environment name: loads `values/<env>.yaml` from `valuesDir`. */
+  readonly env: string;
+  /** @default 'values' */
+  readonly valuesDir?: string;
+  /** Extra values files, in order. */
+  readonly valuesFiles?: readonly string[];
+  /** `key=value` assignments, in order. */
+  readonly sets?: readonly string[];
+  /** Values set by the CLI itself below the environment's file (e.g. the environment name). */
+  readonly baseLayer?: Record<string, unknown>;
+}
+
+/** The layers for one environment, in precedence order (lowest first). */
+export function collectLayers(opts: ValuesOptions): ValuesLayer[] {
+  const dir = opts.valuesDir ?? 'values';
+  const envFile = join(dir, `${opts.env}.yaml`);
+  const envSource = relative(process.cwd(), envFile) || envFile;
+  const layers: ValuesLayer[] = [];
+  if (opts.baseLayer) layers.push({ source: `--env ${opts.env}`, data: opts.baseLayer });
+  layers.push(readValuesFile(envFile, envSource));
+  for (const f of opts.valuesFiles ?? []) layers.push(readValuesFile(f, `--values ${f}`));
+  for (const s of opts.sets ?? []) layers.push({ source: `--set ${s}`, data: parseSet(s, `--set ${s}`) });
+  return layers;
+}
+
+export function loadValues(opts: ValuesOptions): Values {
+  return resolveValues(collectLayers(opts));
+}
+
+// ---------------------------------------------------------------------------
+// Error messages
+
+type Issue = z.core.$ZodIssue;
+
+function explainIssue(issue: Issue, layers: readonly ValuesLayer[]): string {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => {
+        const full = [...path, key];
+        const hint = suggestKey(path, key);
+        return `${sourceOf(full, layers)}: ${full.join('.')}: unknown key${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`;
+      })
+      .join('\n');
+  }
+  const got = valueAt(path, layers);
+  const gotText = got === undefined ? '' : `, got ${JSON.stringify(got)}`;
+  return `${sourceOf(path, layers)}: ${path.join('.') || '(top level)'}: ${issue.message}${gotText}`;
+}
+
+/** The last layer that sets `path` (or the nearest parent of it). */
+function sourceOf(path: readonly string[], layers: readonly ValuesLayer[]): string {
+  for (let depth = path.length; depth >= 1; depth--) {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      if (hasPath(layers[i].data, path.slice(0, depth))) return layers[i].source;
+    }
+  }
+  return 'values';
+}
+
+function hasPath(tree: Tree, path: readonly string[]): boolean {
+  let node: unknown = tree;
+  for (const key of path) {
+    if (Array.isArray(node) && /^\d+$/.test(key)) node = node[Number(key)];
+    else if (isTree(node) && key in node) node = node[key];
+    else return false;
+  }
+  return true;
+}
+
+function valueAt(path: readonly string[], layers: readonly ValuesLayer[]): unknown {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    if (hasPath(layers[i].data, path)) {
+      let node: unknown = layers[i].data;
+      for (const key of path) node = (node as Record<string, unknown>)[key];
+      return isTree(node) ? undefined : node;
+    }
+  }
+  return undefined;
+}
+
+let jsonSchemaCache: Record<string, unknown> | undefined;
+
+/** The JSON Schema of the values (input side: every key optional). */
+export function valuesJsonSchema(): Record<string, unknown> {
+  jsonSchemaCache ??= z.toJSONSchema(valuesSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return jsonSchemaCache;
+}
+
+/** The known sibling key closest to `key` (edit distance), if any is close. */
+function suggestKey(parent: readonly string[], key: string): string | undefined {
+  let node = valuesJsonSchema() as Tree;
+  for (const p of parent) {
+    const props = node.properties as Tree | undefined;
+    if (!props || !isTree(props[p])) return undefined;
+    node = props[p] as Tree;
+  }
+  const known = Object.keys((node.properties as Tree | undefined) ?? {});
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * The values schema: the single source of truth for the TypeScript props of
+ * every component, their defaults, runtime validation, `values.schema.json`
+ * and the documented `values.yaml`. A component adds its own `values.ts` and
+ * one line here.
+ */
+import { z } from 'zod';
+import { prometheusValues } from '../prometheus/values';
+import { dnsLabel } from './types';
+
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+
+export const valuesSchema = z
+  .strictObject({
+    namespace: dnsLabel.default('monitoring').describe('Namespace every object is created in'),
+    createNamespace: z.boolean().default(true).describe('Render the Namespace object (with Pod Security labels)'),
+    instance: dnsLabel.default('pynomaly-monitoring').describe('app.kubernetes.io/instance of every object'),
+    environment: dnsLabel.default('dev').describe('Environment name (set from --env), added to every series and alert as the environment label'),
+    cluster: z.string().min(1).default('pynomaly').describe('Cluster name, added to every series as the cluster external label'),
+    podSecurity: z
+      .strictObject({
+        enforce: z
+          .enum(['restricted', 'baseline', 'privileged'])
+          .default('restricted')
+          .describe('Pod Security Standard the namespace enforces'),
+      })
+      .prefault({})
+      .describe('Pod Security admission labels of the namespace'),
+    prometheus: prometheusValues,
+  })
+  .prefault({})
+  .describe('pynomaly-monitoring values');
+
+/** Values after defaults are applied: what components receive. */
+export type Values = z.output<typeof valuesSchema>;
+/** What a values file or --set may hold: everything optional. */
+export type ValuesInput = z.input<typeof valuesSchema>;

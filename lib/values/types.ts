@@ -1,0 +1,99 @@
+/**
+ * Building blocks of the values schema. Every component's `values.ts` composes
+ * these so that a duration, an image or a resource block is validated the same
+ * way everywhere (one source of truth per kind of value).
+ */
+import { z } from 'zod';
+
+/** A Prometheus duration (`30d`, `1h30m`, `15s`), as Prometheus' own parser accepts it. */
+const PROMETHEUS_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
+
+export function duration(defaultValue: string, description: string) {
+  return z
+    .string()
+    .refine((s) => s === '0' || (s.length > 0 && PROMETHEUS_DURATION.test(s)), {
+      message: 'expected a Prometheus duration such as 30d, 12h or 90s',
+    })
+    .default(defaultValue)
+    .describe(description);
+}
+
+/** A Kubernetes resource quantity (`500m`, `2Gi`, `1.5`). */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
+
+export function quantity(description: string) {
+  return z.string().regex(QUANTITY, { message: 'expected a Kubernetes quantity such as 500m, 256Mi or 2Gi' }).describe(description);
+}
+
+/** A DNS-1123 label: namespaces, object names. */
+export const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'expected a DNS-1123 label (lower case letters, digits and -, at most 63 characters)' });
+
+export interface ResourceDefaults {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu?: string; readonly memory: string };
+}
+
+/** Requests and limits for one container; every container has both (no BestEffort pods). */
+export function resources(defaults: ResourceDefaults) {
+  return z
+    .strictObject({
+      requests: z
+        .strictObject({
+          cpu: quantity('CPU request').default(defaults.requests.cpu),
+          memory: quantity('Memory request').default(defaults.requests.memory),
+        })
+        .prefault({}),
+      limits: z
+        .strictObject({
+          cpu: quantity('CPU limit; leave unset to avoid CFS throttling of latency-sensitive servers').optional(),
+          memory: quantity('Memory limit').default(defaults.limits.memory),
+        })
+        .prefault(defaults.limits.cpu ? { cpu: defaults.limits.cpu } : {}),
+    })
+    .prefault({})
+    .describe('Container resources: requests and limits');
+}
+
+export interface ImageDefaults {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** A container image pinned to a version: `latest` and empty tags are refused. */
+export function image(defaults: ImageDefaults) {
+  return z
+    .strictObject({
+      repository: z.string().min(1).default(defaults.repository).describe('Image repository'),
+      tag: z
+        .string()
+        .regex(/^[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?$/, { message: 'expected an image tag' })
+        .refine((t) => t !== 'latest', { message: 'pin a version: "latest" is not reproducible' })
+        .default(defaults.tag)
+        .describe('Image tag, pinned (never latest)'),
+    })
+    .prefault({})
+    .describe('Container image');
+}
+
+export function enabled(defaultValue: boolean, what: string) {
+  return z.boolean().default(defaultValue).describe(`Deploy ${what}`);
+}
+
+export function storage(defaults: { size: string }) {
+  return z
+    .strictObject({
+      size: quantity('Size of each PersistentVolumeClaim').default(defaults.size),
+      storageClassName: z
+        .string()
+        .optional()
+        .describe('StorageClass of the claims; unset uses the cluster default'),
+    })
+    .prefault({})
+    .describe('Persistent storage');
+}
+
+export function replicas(defaultValue: number, description = 'Number of replicas') {
+  return z.int().min(1, { message: 'expected an integer >= 1' }).default(defaultValue).describe(description);
+}
