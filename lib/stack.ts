@@ -6,12 +6,14 @@
 import { App } from 'cdk8s';
 import { OutputFile, StackContext } from './core/context';
 import { renderNamespace } from './core/namespace';
+import { renderAlertmanager } from './alertmanager';
+import { renderGrafana } from './grafana';
 import { renderPrometheus } from './prometheus';
 import { Values } from './values/schema';
 
 type Renderer = (ctx: StackContext, projectVersion: string) => void;
 
-const COMPONENTS: readonly Renderer[] = [renderNamespace, renderPrometheus];
+const COMPONENTS: readonly Renderer[] = [renderNamespace, renderPrometheus, renderAlertmanager, renderGrafana];
 
 /** Builds every enabled component of one environment into a fresh cdk8s App. */
 export function buildStack(values: Values, projectVersion: string): readonly OutputFile[] {

@@ -5,6 +5,8 @@
  * one line here.
  */
 import { z } from 'zod';
+import { alertmanagerValues } from '../alertmanager/values';
+import { grafanaValues } from '../grafana/values';
 import { prometheusValues } from '../prometheus/values';
 import { dnsLabel } from './types';
 
@@ -27,6 +29,8 @@ export const valuesSchema = z
       .prefault({})
       .describe('Pod Security admission labels of the namespace'),
     prometheus: prometheusValues,
+    alertmanager: alertmanagerValues,
+    grafana: grafanaValues,
   })
   .prefault({})
   .describe('pynomaly-monitoring values');

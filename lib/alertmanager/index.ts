@@ -1,0 +1,5 @@
+import { StackContext } from '../core/context';
+
+export function renderAlertmanager(ctx: StackContext): void {
+  if (!ctx.values.alertmanager.enabled) return;
+}

@@ -1,0 +1,5 @@
+import { StackContext } from '../core/context';
+
+export function renderGrafana(ctx: StackContext): void {
+  if (!ctx.values.grafana.enabled) return;
+}

