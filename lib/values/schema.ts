@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { alertmanagerValues } from '../alertmanager/values';
 import { grafanaValues } from '../grafana/values';
 import { prometheusValues } from '../prometheus/values';
+import { rulesValues } from '../rules/values';
 import { dnsLabel } from './types';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -29,6 +30,7 @@ export const valuesSchema = z
       .prefault({})
       .describe('Pod Security admission labels of the namespace'),
     prometheus: prometheusValues,
+    rules: rulesValues,
     alertmanager: alertmanagerValues,
     grafana: grafanaValues,
   })

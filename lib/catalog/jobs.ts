@@ -1,0 +1,19 @@
+/**
+ * Scrape job names, declared once: the scrape configuration, the ServiceMonitors,
+ * alert rules (`up{job="..."}`) and dashboards all refer to these.
+ */
+export const JOBS = {
+  pynomalyApi: 'pynomaly-api',
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  grafana: 'grafana',
+  nodeExporter: 'node-exporter',
+  redisExporter: 'redis-exporter',
+  postgresExporter: 'postgres-exporter',
+  elasticsearchExporter: 'elasticsearch-exporter',
+  jaeger: 'jaeger',
+  kubelet: 'kubelet',
+  cadvisor: 'cadvisor',
+} as const;
+
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
