@@ -18,6 +18,11 @@ export interface OutputFile {
    * the Helm chart renders them only where the API exists.
    */
   readonly requiresApi?: string;
+  /**
+   * A Helm values key (e.g. `createNamespace`) that must be true for the Helm
+   * chart to render this file; the plain YAML always holds it.
+   */
+  readonly helmCondition?: string;
 }
 
 export class StackContext {
@@ -37,14 +42,14 @@ export class StackContext {
    * A chart rendered to `dist/<env>/<path>.yaml`; every object in it is put in
    * the stack's namespace (cluster-scoped kinds ignore it) and labelled.
    */
-  public chart(path: string, identity: AppIdentity, opts: { requiresApi?: string } = {}): Chart {
+  public chart(path: string, identity: AppIdentity, opts: { requiresApi?: string; helmCondition?: string } = {}): Chart {
     if (this.files.some((f) => f.path === path)) throw new Error(`two components render to ${path}.yaml`);
     const chart = new Chart(this.scope, path.replace(/\//g, '--'), {
       namespace: this.values.namespace,
       labels: commonLabels(identity),
       disableResourceNameHashes: true,
     });
-    this.files.push({ path, chart, requiresApi: opts.requiresApi });
+    this.files.push({ path, chart, requiresApi: opts.requiresApi, helmCondition: opts.helmCondition });
     return chart;
   }
 

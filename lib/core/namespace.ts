@@ -5,7 +5,8 @@ import { StackContext } from './context';
 export function renderNamespace(ctx: StackContext, version: string): void {
   const { values } = ctx;
   if (!values.createNamespace) return;
-  const chart = ctx.chart('00-namespace', ctx.identity('pynomaly-monitoring', 'namespace', version));
+  // In the Helm chart, `--set createNamespace=false` drops it for `helm install --create-namespace`.
+  const chart = ctx.chart('00-namespace', ctx.identity('pynomaly-monitoring', 'namespace', version), { helmCondition: 'createNamespace' });
   const level = values.podSecurity.enforce;
   new k8s.KubeNamespace(chart, 'namespace', {
     metadata: {

@@ -42,7 +42,12 @@ export function renderHelmChart(rendered: RenderedEnvironment, meta: ChartMeta):
   );
   for (const f of rendered.files) {
     const body = escapeTemplate(toYamlStream(f.objects));
-    files.set(`templates/${f.path}`, f.requiresApi ? guardByApi(body, f.requiresApi) : body);
+    const guard = f.requiresApi
+      ? `.Capabilities.APIVersions.Has ${JSON.stringify(f.requiresApi)}`
+      : f.helmCondition
+        ? `.Values.${f.helmCondition}`
+        : undefined;
+    files.set(`templates/${f.path}`, guard ? `{{- if ${guard} }}\n${body}{{- end }}\n` : body);
   }
   return files;
 }
@@ -50,8 +55,4 @@ export function renderHelmChart(rendered: RenderedEnvironment, meta: ChartMeta):
 /** Escapes Go template delimiters (alert templates use `{{ $labels.x }}`) in one pass. */
 export function escapeTemplate(text: string): string {
   return text.replace(/\{\{|\}\}/g, (m) => (m === '{{' ? '{{ "{{" }}' : '{{ "}}" }}'));
-}
-
-function guardByApi(body: string, api: string): string {
-  return `{{- if .Capabilities.APIVersions.Has ${JSON.stringify(api)} }}\n${body}{{- end }}\n`;
 }

@@ -27,6 +27,7 @@ export interface RenderedFile {
   readonly path: string;
   readonly objects: readonly Manifest[];
   readonly requiresApi?: string;
+  readonly helmCondition?: string;
 }
 
 export interface RenderedEnvironment {
@@ -45,7 +46,7 @@ export function renderObjects(values: Values, projectVersion: string): RenderedE
       if (other) throw new Error(`${key} is rendered twice (${other}.yaml and ${out.path}.yaml)`);
       seen.set(key, out.path);
     }
-    return { path: `${out.path}.yaml`, objects, requiresApi: out.requiresApi };
+    return { path: `${out.path}.yaml`, objects, requiresApi: out.requiresApi, helmCondition: out.helmCondition };
   });
   return { env: values.environment, values, files: files.filter((f) => f.objects.length > 0) };
 }

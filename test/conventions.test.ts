@@ -1,0 +1,159 @@
+/**
+ * What every object and every container of every environment must satisfy,
+ * whatever component renders it: labels, stable names, selectors, and the
+ * secure defaults (non-root, no escalation, no capabilities, seccomp,
+ * read-only root, requests and limits, probes, pinned images).
+ */
+import { k8s } from 'cdk8s-plus-27';
+import { escapeTemplate } from '../lib/synth/helm';
+import { Manifest } from '../lib/synth/render';
+import { SECURITY_EXCEPTION_ANNOTATION } from '../lib/core/security';
+import { ENVIRONMENTS, envObjects } from './support/stack';
+
+const LABELS = ['name', 'instance', 'component', 'part-of', 'managed-by', 'version'].map((l) => `app.kubernetes.io/${l}`);
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+
+const all = ENVIRONMENTS.flatMap((env) => envObjects(env, { includeSubfolders: true }).map((o) => ({ env, o })));
+const workloads = all.filter(({ o }) => WORKLOAD_KINDS.has(o.kind));
+
+interface PodSpecLike {
+  containers: k8s.Container[];
+  initContainers?: k8s.Container[];
+  securityContext?: k8s.PodSecurityContext;
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+}
+
+function podOf(o: Manifest): { spec: PodSpecLike; annotations: Record<string, string>; labels: Record<string, string> } {
+  const template = (o.spec as { template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpecLike } }).template;
+  return { spec: template.spec, annotations: template.metadata.annotations ?? {}, labels: template.metadata.labels };
+}
+
+const id = (env: string, o: Manifest, extra = ''): string => `${env} ${o.kind}/${o.metadata.name}${extra}`;
+
+describe('every object', () => {
+  test('carries the full app.kubernetes.io label set', () => {
+    const missing = all.flatMap(({ env, o }) => {
+      const labels = (o.metadata as { labels?: Record<string, string> }).labels ?? {};
+      return LABELS.filter((l) => !labels[l]).map((l) => id(env, o, ` lacks ${l}`));
+    });
+    expect(missing).toEqual([]);
+  });
+  test('has a stable name: no hash suffix, no cdk8s labels', () => {
+    const bad = all.filter(({ o }) => /-c8[0-9a-f]{6,}$|-[0-9a-f]{8}$/.test(o.metadata.name) || JSON.stringify(o).includes('cdk8s.io/metadata.addr'));
+    expect(bad.map(({ env, o }) => id(env, o))).toEqual([]);
+  });
+  test('namespaced objects are in the environment namespace; cluster-scoped ones are prefixed with it', () => {
+    for (const env of ENVIRONMENTS) {
+      const ns = envObjects(env).find((o) => o.kind === 'Namespace')!.metadata.name;
+      for (const o of envObjects(env, { includeSubfolders: true })) {
+        if (o.kind === 'Namespace') continue;
+        if (o.kind.startsWith('Cluster')) {
+          expect([id(env, o), o.metadata.namespace, o.metadata.name.startsWith(`${ns}-`)]).toEqual([id(env, o), undefined, true]);
+        } else if (o.kind !== 'Role' && o.kind !== 'RoleBinding') {
+          expect([id(env, o), o.metadata.namespace]).toEqual([id(env, o), ns]);
+        }
+      }
+    }
+  });
+});
+
+describe('selectors', () => {
+  test('workloads select on name and instance only, and their pods carry every label', () => {
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const { env, o } of workloads) {
+      const selector = (o.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+      expect([id(env, o), Object.keys(selector).sort()]).toEqual([id(env, o), ['app.kubernetes.io/instance', 'app.kubernetes.io/name']]);
+      const { labels } = podOf(o);
+      for (const [k, v] of Object.entries(selector)) expect([id(env, o), k, labels[k]]).toEqual([id(env, o), k, v]);
+      for (const l of LABELS) expect([id(env, o), l, typeof labels[l]]).toEqual([id(env, o), l, 'string']);
+    }
+  });
+  test('every Service selects pods of some workload, on ports the pods declare', () => {
+    for (const env of ENVIRONMENTS) {
+      const objects = envObjects(env);
+      const pods = objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map(podOf);
+      for (const svc of objects.filter((o) => o.kind === 'Service')) {
+        const spec = svc.spec as { selector: Record<string, string>; ports: { name: string; targetPort: string | number }[] };
+        expect(Object.keys(spec.selector)).not.toContain('app.kubernetes.io/version');
+        const target = pods.find((p) => Object.entries(spec.selector).every(([k, v]) => p.labels[k] === v));
+        expect([id(env, svc), target !== undefined]).toEqual([id(env, svc), true]);
+        const portNames = target!.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
+        const portNumbers = target!.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+        for (const p of spec.ports) {
+          const ok = typeof p.targetPort === 'string' ? portNames.includes(p.targetPort) : portNumbers.includes(p.targetPort);
+          expect([id(env, svc, ` port ${p.name}`), ok]).toEqual([id(env, svc, ` port ${p.name}`), true]);
+        }
+      }
+    }
+  });
+});
+
+describe('secure defaults of every container', () => {
+  const containers = workloads.flatMap(({ env, o }) => {
+    const pod = podOf(o);
+    return [...(pod.spec.initContainers ?? []).map((c) => ({ c, init: true })), ...pod.spec.containers.map((c) => ({ c, init: false }))].map(
+      ({ c, init }) => ({ env, o, c, init, pod, name: id(env, o, ` container ${c.name}`) }),
+    );
+  });
+
+  test('no privilege escalation, no capabilities beyond a stated exception, seccomp RuntimeDefault', () => {
+    expect(containers.length).toBeGreaterThan(0);
+    for (const { c, pod, name } of containers) {
+      const sc = c.securityContext ?? {};
+      const exception = pod.annotations[SECURITY_EXCEPTION_ANNOTATION];
+      expect([name, sc.allowPrivilegeEscalation, sc.privileged ?? false]).toEqual([name, false, false]);
+      expect([name, sc.capabilities?.drop]).toEqual([name, ['ALL']]);
+      if (sc.capabilities?.add?.length) expect([name, typeof exception]).toEqual([name, 'string']);
+      const seccomp = sc.seccompProfile?.type ?? pod.spec.securityContext?.seccompProfile?.type;
+      expect([name, seccomp]).toEqual([name, 'RuntimeDefault']);
+    }
+  });
+
+  test('non-root with a read-only root filesystem unless the pod states why not', () => {
+    for (const { c, pod, name } of containers) {
+      const exception = pod.annotations[SECURITY_EXCEPTION_ANNOTATION];
+      const sc = c.securityContext ?? {};
+      if (sc.readOnlyRootFilesystem !== true || sc.runAsNonRoot === false) {
+        expect([name, 'states a reason', (exception ?? '').length > 10]).toEqual([name, 'states a reason', true]);
+      } else {
+        expect([name, sc.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot]).toEqual([name, true]);
+      }
+    }
+  });
+
+  test('requests and memory limits on every container', () => {
+    for (const { c, name } of containers) {
+      const r = c.resources as unknown as { requests?: Record<string, string>; limits?: Record<string, string> };
+      expect([name, typeof r?.requests?.cpu, typeof r?.requests?.memory, typeof r?.limits?.memory]).toEqual([name, 'string', 'string', 'string']);
+    }
+  });
+
+  test('readiness and liveness probes on every long-running container', () => {
+    for (const { c, init, name } of containers) {
+      if (init) continue;
+      expect([name, c.readinessProbe !== undefined, c.livenessProbe !== undefined]).toEqual([name, true, true]);
+    }
+  });
+
+  test('images are pinned to a version (never latest, never untagged)', () => {
+    for (const { c, name } of containers) {
+      expect([name, c.image]).toEqual([name, expect.stringMatching(/^[^:@\s]+(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/)]);
+      expect([name, c.image?.endsWith(':latest')]).toEqual([name, false]);
+    }
+  });
+
+  test('no pod shares the host namespaces without a stated reason', () => {
+    for (const { env, o } of workloads) {
+      const pod = podOf(o);
+      if (pod.spec.hostNetwork || pod.spec.hostPID) expect([id(env, o), typeof pod.annotations[SECURITY_EXCEPTION_ANNOTATION]]).toEqual([id(env, o), 'string']);
+    }
+  });
+});
+
+describe('helm template escaping', () => {
+  test('Go template delimiters in our YAML survive Helm rendering', () => {
+    expect(escapeTemplate('summary: "{{ $labels.instance }} is down"')).toBe('summary: "{{ "{{" }} $labels.instance {{ "}}" }} is down"');
+    expect(escapeTemplate('no delimiters')).toBe('no delimiters');
+  });
+});
