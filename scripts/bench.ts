@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'build', 'main.js');
+const MAIN = join(ROOT, 'build', 'synth.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const HELM_KPS_REFERENCE_S = 0.15;
 
@@ -32,7 +32,7 @@ function median(cmd: string, args: readonly string[]): number {
 const fmt = (s: number): string => `${s.toFixed(3)} s`;
 
 function main(): void {
-  if (!existsSync(MAIN)) throw new Error('build/main.js missing: npm run build');
+  if (!existsSync(MAIN)) throw new Error('build/synth.js missing: npm run build');
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const floor = median(process.execPath, ['-e', "require('cdk8s');require('cdk8s-plus-27')"]);

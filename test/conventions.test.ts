@@ -4,7 +4,7 @@
  * secure defaults (non-root, no escalation, no capabilities, seccomp,
  * read-only root, requests and limits, probes, pinned images).
  */
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../lib/core/k8s';
 import { escapeTemplate } from '../lib/synth/helm';
 import { Manifest } from '../lib/synth/render';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../lib/core/security';

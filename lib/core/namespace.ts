@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { StackContext } from './context';
 
 /** The stack's Namespace, labelled for Pod Security admission. */

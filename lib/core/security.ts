@@ -3,7 +3,7 @@
  * must relax one of them says which and why (`relax`), and the reason ends up
  * in an annotation on the pod so reviewers see it in the YAML diff.
  */
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 
 /** Settings a container may relax; each needs a stated reason. */
 export interface SecurityRelaxation {

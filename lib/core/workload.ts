@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { AppIdentity, commonLabels, Labels, selectorLabels } from './labels';
 import { containerSecurityContext, podSecurityContext, SECURITY_EXCEPTION_ANNOTATION, SecurityRelaxation } from './security';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from './stack';
 
-export const MAIN = join(ROOT, 'build', 'main.js');
+export const MAIN = join(ROOT, 'build', 'synth.js');
 
 export interface CliResult {
   readonly status: number;
