@@ -17,5 +17,5 @@ process.exitCode = main(process.argv.slice(2));
 const cdk8sOutdir = process.env.CDK8S_OUTDIR;
 if (cdk8sOutdir && process.exitCode === 0) {
   mkdirSync(cdk8sOutdir, { recursive: true });
-  writeFileSync(join(cdk8sOutdir, 'WHERE-IS-THE-OUTPUT.txt'), 'pynomaly-monitoring writes dist/<env>/ and dist/helm/<env>/ (see README.md).\n');
+  writeFileSync(join(cdk8sOutdir, 'where-is-the-output.yaml'), '# pynomaly-monitoring wrote dist/<env>/ and dist/helm/<env>/ (see README.md).\n');
 }

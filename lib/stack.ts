@@ -9,11 +9,12 @@ import { renderNamespace } from './core/namespace';
 import { renderAlertmanager } from './alertmanager';
 import { renderGrafana } from './grafana';
 import { renderPrometheus } from './prometheus';
+import { renderPrometheusRule } from './rules';
 import { Values } from './values/schema';
 
 type Renderer = (ctx: StackContext, projectVersion: string) => void;
 
-const COMPONENTS: readonly Renderer[] = [renderNamespace, renderPrometheus, renderAlertmanager, renderGrafana];
+const COMPONENTS: readonly Renderer[] = [renderNamespace, renderPrometheus, renderPrometheusRule, renderAlertmanager, renderGrafana];
 
 /** Builds every enabled component of one environment into a fresh cdk8s App. */
 export function buildStack(values: Values, projectVersion: string): readonly OutputFile[] {

@@ -42,6 +42,21 @@ describe('layout', () => {
     expect(schema.properties.prometheus.properties.retention.default).toBe('30d');
     expect(schema.additionalProperties).toBe(false);
   });
+  test('every pattern in the schema is RE2 syntax, which Helm validates with (no lookaround, no backreferences)', () => {
+    const patterns: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'pattern' && typeof v === 'string') patterns.push(v);
+          else walk(v);
+        }
+      }
+    };
+    walk(JSON.parse(readFileSync(join(out, 'values.schema.json'), 'utf8')));
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(patterns.filter((p) => /\(\?[=!<]|\\[1-9]/.test(p))).toEqual([]);
+  });
 });
 
 describe('determinism', () => {

@@ -64,6 +64,15 @@ describeWithTool('helm', 'Helm chart per environment', (helm) => {
     expectSameObjects(parseStream(r.stdout), envObjects('prod', { includeSubfolders: true }));
   });
 
+  test('the values switches of the operator resources still apply at helm install time', () => {
+    const args = ['template', 'x', join(out, 'helm', 'prod'), '--api-versions', 'monitoring.coreos.com/v1'];
+    const kinds = (extra: string[]): string[] => parseStream(run(helm, [...args, ...extra]).stdout).map((o) => o.kind);
+    expect(kinds([])).toContain('PrometheusRule');
+    expect(kinds(['--set', 'rules.prometheusRule.enabled=false'])).not.toContain('PrometheusRule');
+    expect(kinds(['--set', 'prometheus.serviceMonitors.enabled=false'])).not.toContain('ServiceMonitor');
+    expect(kinds(['--set', 'prometheus.serviceMonitors.enabled=false'])).toContain('PrometheusRule');
+  });
+
   test('createNamespace=false drops the Namespace for `helm install --create-namespace`', () => {
     const r = run(helm, ['template', 'x', join(out, 'helm', 'dev'), '--set', 'createNamespace=false']);
     const kinds = parseStream(r.stdout).map((o) => o.kind);

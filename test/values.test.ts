@@ -54,6 +54,12 @@ describe('layering', () => {
     expect(loadValues({ env: 'prod', valuesDir, sets: ['prometheus.replicas=3', 'prometheus.replicas=4'] }).prometheus.replicas).toBe(4);
     expect(loadValues({ env: 'prod', valuesDir, sets: ['prometheus.retention=null'] }).prometheus.retention).toBe('30d');
   });
+  test('a map with defaults is merged with what a user sets, and null removes a default entry', () => {
+    const merged = loadValues({ env: 'prod', valuesDir, sets: ['prometheus.pynomaly.selector.tier=api'] }).prometheus.pynomaly.selector;
+    expect(merged).toEqual({ 'app.kubernetes.io/name': 'pynomaly-api', tier: 'api' });
+    const removed = loadValues({ env: 'prod', valuesDir, sets: ['prometheus.pynomaly.selector.tier=api', 'prometheus.pynomaly.selector.app\\.kubernetes\\.io/name=null'] });
+    expect(removed.prometheus.pynomaly.selector).toEqual({ tier: 'api' });
+  });
   test('lists replace rather than merge, as in Helm', () => {
     expect(mergeValues({ a: [1, 2], b: { c: 1, d: 2 } }, { a: [3], b: { d: 5 } })).toEqual({ a: [3], b: { c: 1, d: 5 } });
   });

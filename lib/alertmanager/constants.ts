@@ -6,10 +6,36 @@ export const ALERTMANAGER = {
   component: 'alerting',
   port: { name: 'http-web', port: 9093 } satisfies ContainerPort,
   clusterPort: { name: 'tcp-mesh', port: 9094 } satisfies ContainerPort,
-  /** Headless Service for the gossip mesh between replicas. */
+  /** The gossip mesh (memberlist) uses UDP as well as TCP on the cluster port. */
+  clusterUdpPort: { name: 'udp-mesh', port: 9094, protocol: 'UDP' } satisfies ContainerPort,
+  /** Headless Service for the gossip mesh between replicas (also the StatefulSet's governing Service). */
   headlessService: 'alertmanager-cluster',
+  /** UID/GID of the `nobody` user the official image runs as. */
+  uid: 65534,
+  configMap: 'alertmanager-config',
+  configDir: '/etc/alertmanager/config',
+  configFile: 'alertmanager.yml',
+  templateFile: 'pynomaly.tmpl',
+  /** Each receiver's Secret is mounted in its own folder below this one. */
+  secretsDir: '/etc/alertmanager/secrets',
+  dataDir: '/alertmanager',
 } as const;
 
+/** In-cluster URL of the Alertmanager Service (load-balanced over the replicas: for the UI and Grafana). */
 export function alertmanagerUrl(namespace: string): string {
   return `http://${ALERTMANAGER.name}.${namespace}.svc:${ALERTMANAGER.port.port}`;
+}
+
+/** Stable DNS name of replica `ordinal`, through the headless Service. */
+export function alertmanagerPodHost(namespace: string, ordinal: number): string {
+  return `${ALERTMANAGER.name}-${ordinal}.${ALERTMANAGER.headlessService}.${namespace}.svc`;
+}
+
+/**
+ * `host:port` of every replica's web port. Prometheus should send each alert to
+ * EVERY replica (not through the load-balanced Service): the replicas then
+ * deduplicate notifications among themselves over the gossip mesh.
+ */
+export function alertmanagerReplicaAddresses(namespace: string, replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${alertmanagerPodHost(namespace, i)}:${ALERTMANAGER.port.port}`);
 }

@@ -23,8 +23,14 @@ export const ALERT_LABELS = {
   service: 'service',
 } as const;
 
-/** Labels that must be equal for a critical alert to mute its warning twin. */
-export const TWIN_EQUAL_LABELS = ['alertname', 'service', 'namespace', 'cluster', 'environment'] as const;
+/**
+ * Labels that must be equal for a critical alert to mute its warning twin.
+ * `instance` and `pod` keep the mute on the same target where twins report
+ * per-target series (disk per node, memory per pod): a critical on one pod
+ * must not hide a warning on another. A label missing on both sides counts as
+ * equal, so twins aggregated per job are unaffected.
+ */
+export const TWIN_EQUAL_LABELS = ['alertname', 'service', 'namespace', 'cluster', 'environment', 'instance', 'pod'] as const;
 
 /** Name of the always-firing alert that proves the alerting pipeline works end to end. */
 export const WATCHDOG_ALERT = 'Watchdog';

@@ -1,10 +1,114 @@
 import { z } from 'zod';
-import { enabled } from '../values/types';
+import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
+import { enabled, image, quantity, resources } from '../values/types';
+
+/** A Secret name (DNS-1123 subdomain). */
+const secretName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { message: 'expected a Secret name (lower case letters, digits, - and .)' });
+
+/** A key of a Secret's data. */
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'expected a Secret key (letters, digits, -, _ and .)' });
+
+/** File name of a user dashboard: becomes a ConfigMap key and part of the ConfigMap name. */
+export const DASHBOARD_FILE_NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?\.json$/;
+
+function url(description: string) {
+  return z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional().describe(description);
+}
+
+const adminValues = z
+  .strictObject({
+    existingSecret: secretName
+      .default('grafana-admin')
+      .describe(
+        'Secret holding the admin user name and password, created by you before install (never rendered by this chart), e.g. ' +
+          '`kubectl create secret generic grafana-admin --from-literal=admin-user=admin --from-literal=admin-password="$(openssl rand -base64 24)"`. ' +
+          'Until it exists the pod stays in ContainerCreating. Grafana reads it only on its first start (empty database)',
+      ),
+    userKey: secretKey.default('admin-user').describe('Key of the admin user name in the Secret'),
+    passwordKey: secretKey.default('admin-password').describe('Key of the admin password in the Secret'),
+  })
+  .prefault({})
+  .describe('The admin account, from an existing Secret mounted as files (GF_SECURITY_ADMIN_*__FILE)');
+
+const persistenceValues = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Keep /var/lib/grafana (SQLite database: users, preferences, annotations) on a PersistentVolumeClaim; otherwise an emptyDir lost on restart (dashboards and datasources are provisioned, so nothing of ours is lost)'),
+    size: quantity('Size of the claim').default('10Gi'),
+    storageClassName: z.string().optional().describe('StorageClass of the claim; unset uses the cluster default'),
+  })
+  .prefault({})
+  .describe('Storage of Grafana\'s database');
+
+const datasourceSwitch = (what: string, urlDefault: string) => ({
+  enabled: z.boolean().default(true).describe(`Provision the ${what} datasource (dashboards that need it are left out when off)`),
+  url: url(`URL of ${what}; default ${urlDefault}`),
+});
+
+const datasourcesValues = z
+  .strictObject({
+    prometheus: z.strictObject(datasourceSwitch('Prometheus', 'the in-cluster Prometheus Service')).prefault({}).describe('Prometheus datasource (the default datasource)'),
+    alertmanager: z.strictObject(datasourceSwitch('Alertmanager', 'the in-cluster Alertmanager Service')).prefault({}).describe('Alertmanager datasource'),
+    elasticsearch: z
+      .strictObject({
+        ...datasourceSwitch('Elasticsearch', 'http://elasticsearch.<namespace>.svc:9200'),
+        index: z.string().min(1).default(LOG_INDEX_PATTERNS.logs).describe('Index pattern of the application logs'),
+        timeField: z
+          .string()
+          .min(1)
+          .default(LOG_TIME_FIELD)
+          .describe('Time field of the log documents: @timestamp, which Logstash parses from the app\'s own `timestamp` string (2025-07-07 12:00:00,123 is not a date Elasticsearch maps by itself)'),
+        basicAuth: z
+          .strictObject({
+            existingSecret: secretName.optional().describe('Secret with the user name and password Grafana sends to Elasticsearch; unset: no authentication'),
+            usernameKey: secretKey.default('username').describe('Key of the user name in the Secret'),
+            passwordKey: secretKey.default('password').describe('Key of the password in the Secret'),
+          })
+          .prefault({})
+          .describe('Basic authentication to Elasticsearch, read from a mounted Secret ($__file{...}), never written in the datasource'),
+      })
+      .prefault({})
+      .describe('Elasticsearch datasource (application logs)'),
+    jaeger: z.strictObject(datasourceSwitch('Jaeger', 'http://jaeger-query.<namespace>.svc:16686')).prefault({}).describe('Jaeger datasource (traces, linked to logs by correlation id and to metrics)'),
+  })
+  .prefault({})
+  .describe('Provisioned datasources, each with a fixed uid');
+
+const dashboardsValues = z
+  .strictObject({
+    additional: z
+      .record(
+        z.string().regex(DASHBOARD_FILE_NAME, { message: 'expected a file name such as my-dashboard.json (lower case letters, digits and -)' }),
+        z.string().min(1),
+      )
+      .default({})
+      .describe(
+        'Your own dashboards, by file name: the value is the dashboard JSON itself (starting with `{`) or the path of a JSON file read at synth time, relative to the current directory. ' +
+          'Each must be the top-level dashboard model (no {"dashboard": ...} wrapper) with a unique uid and a title, and use no deprecated Angular panel',
+      ),
+  })
+  .prefault({})
+  .describe('Dashboards provisioned into the Pynomaly folder');
 
 /** Values of Grafana (`grafana.*`). */
 export const grafanaValues = z
   .strictObject({
     enabled: enabled(true, 'Grafana'),
+    image: image({ repository: 'docker.io/grafana/grafana', tag: '12.2.1' }),
+    resources: resources({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
+    admin: adminValues,
+    persistence: persistenceValues,
+    rootUrl: url('Public URL users reach Grafana at (GF_SERVER_ROOT_URL), used in links and redirects; unset: derived from the request'),
+    preinstallPlugins: z
+      .boolean()
+      .default(false)
+      .describe('Let Grafana download its default app plugins (Drilldown apps) from grafana.com at start; needs egress to the internet'),
+    datasources: datasourcesValues,
+    dashboards: dashboardsValues,
   })
   .prefault({})
   .describe('Grafana');

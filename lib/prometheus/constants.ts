@@ -9,10 +9,27 @@ export const PROMETHEUS = {
   uid: 65534,
   configMap: 'prometheus-config',
   rulesConfigMap: 'prometheus-rules',
-  configDir: '/etc/prometheus',
+  /** Name of the configuration file in the config ConfigMap. */
+  configFile: 'prometheus.yml',
+  /**
+   * The config and rules ConfigMaps are mounted side by side, never one inside
+   * the other: a mount point inside a read-only ConfigMap volume cannot be created.
+   */
+  configDir: '/etc/prometheus/config',
   rulesDir: '/etc/prometheus/rules',
+  /** Rule files must end in this to be loaded (`rule_files` glob). */
+  ruleFileSuffix: '.yaml',
   dataDir: '/prometheus',
 } as const;
+
+/** The config-reloader sidecar: watches the mounted config and rules, POSTs /-/reload. */
+export const CONFIG_RELOADER = {
+  name: 'config-reloader',
+  port: { name: 'reloader-web', port: 8080 } satisfies ContainerPort,
+} as const;
+
+/** Where Kubernetes mounts the pod's ServiceAccount credentials (used to scrape the kubelet). */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** In-cluster URL of the Prometheus Service. */
 export function prometheusUrl(namespace: string): string {

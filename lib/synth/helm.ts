@@ -42,14 +42,30 @@ export function renderHelmChart(rendered: RenderedEnvironment, meta: ChartMeta):
   );
   for (const f of rendered.files) {
     const body = escapeTemplate(toYamlStream(f.objects));
-    const guard = f.requiresApi
-      ? `.Capabilities.APIVersions.Has ${JSON.stringify(f.requiresApi)}`
-      : f.helmCondition
-        ? `.Values.${f.helmCondition}`
-        : undefined;
-    files.set(`templates/${f.path}`, guard ? `{{- if ${guard} }}\n${body}{{- end }}\n` : body);
+    files.set(`templates/${f.path}`, guarded(body, f));
   }
   return files;
+}
+
+/**
+ * Wraps a template in its conditions: the API it needs must be served by the
+ * cluster, and the values switch that produced it must still be on (so
+ * `helm install --set <switch>=false` drops it).
+ */
+function guarded(body: string, f: { requiresApi?: string; helmCondition?: string }): string {
+  const conditions = [
+    ...(f.requiresApi ? [`(.Capabilities.APIVersions.Has ${JSON.stringify(f.requiresApi)})`] : []),
+    ...(f.helmCondition ? [`(${valuesRef(f.helmCondition)})`] : []),
+  ];
+  if (conditions.length === 0) return body;
+  const test = conditions.length === 1 ? conditions[0].slice(1, -1) : `and ${conditions.join(' ')}`;
+  return `{{- if ${test} }}\n${body}{{- end }}\n`;
+}
+
+/** `.Values.a.b` that does not fail when a parent map is missing. */
+function valuesRef(path: string): string {
+  const keys = path.split('.');
+  return keys.length === 1 ? `.Values.${path}` : `dig ${keys.map((k) => JSON.stringify(k)).join(' ')} false .Values.AsMap`;
 }
 
 /** Escapes Go template delimiters (alert templates use `{{ $labels.x }}`) in one pass. */

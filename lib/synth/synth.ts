@@ -3,7 +3,7 @@
  * nothing: everything is rendered in memory first, then written to a temporary
  * sibling folder that replaces the output folder only when complete.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { documentedValuesYaml } from '../values/document';
 import { loadValues, valuesJsonSchema } from '../values/load';
@@ -58,40 +58,46 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
 }
 
 /**
- * Writes `files` as the new content of `output`, replacing the folders of the
- * rendered environments and keeping the others.
+ * Writes `files` as the new content of `output`: the paths this run owns (the
+ * folders of the rendered environments and the top-level values files) are
+ * written to a staging folder beside `output`, then swapped in by rename; other
+ * environments already in `output` stay untouched.
  */
 export function writeAtomically(output: string, files: Map<string, string>, envs: readonly string[]): void {
   const target = resolve(output);
   const staging = `${target}.tmp-${process.pid}`;
-  const previous = `${target}.old-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
   try {
-    if (existsSync(target)) {
-      // Keep what this run does not replace (other environments).
-      cpSync(target, staging, { recursive: true, filter: (src) => !ownedByRun(target, src, envs) });
-    }
+    const made = new Set<string>();
     for (const [path, content] of files) {
       const full = join(staging, path);
-      mkdirSync(dirname(full), { recursive: true });
+      const dir = dirname(full);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       writeFileSync(full, content);
     }
-    if (existsSync(target)) renameSync(target, previous);
-    renameSync(staging, target);
-    rmSync(previous, { recursive: true, force: true });
-  } catch (e) {
+    mkdirSync(target, { recursive: true });
+    for (const owned of ownedPaths(envs)) {
+      const fresh = join(staging, owned);
+      const current = join(target, owned);
+      const previous = `${current}.old-${process.pid}`;
+      if (existsSync(current)) renameSync(current, previous);
+      if (existsSync(fresh)) {
+        mkdirSync(dirname(current), { recursive: true });
+        renameSync(fresh, current);
+      }
+      rmSync(previous, { recursive: true, force: true });
+    }
+  } finally {
     rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
-    throw e;
   }
 }
 
-function ownedByRun(root: string, src: string, envs: readonly string[]): boolean {
-  const rel = src.slice(root.length + 1);
-  if (rel === '') return false;
-  if (rel === 'values.yaml' || rel === 'values.schema.json') return true;
-  return envs.some((env) => rel === env || rel.startsWith(`${env}/`) || rel === `helm/${env}` || rel.startsWith(`helm/${env}/`));
+/** What one run replaces in the output folder. */
+function ownedPaths(envs: readonly string[]): string[] {
+  return ['values.yaml', 'values.schema.json', ...envs.flatMap((env) => [env, `helm/${env}`])];
 }
 
 export function synth(opts: SynthOptions): { files: number; output: string } {

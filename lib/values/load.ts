@@ -60,12 +60,24 @@ export function mergeValues(base: Tree, over: Tree): Tree {
 }
 
 /** Layers, merges and validates; throws a ValuesError naming source and key path. */
-export function resolveValues(layers: readonly ValuesLayer[]): Values {
+export function resolveValues(userLayers: readonly ValuesLayer[]): Values {
+  // The defaults are the lowest layer, as a chart's values.yaml is in Helm: a
+  // map with defaults (a label selector, say) is merged with what a user sets,
+  // not replaced, and `key: null` removes a default entry.
+  const layers = [{ source: 'defaults', data: defaultValues() }, ...userLayers];
   const merged = layers.reduce<Tree>((acc, l) => mergeValues(acc, l.data), {});
   const result = valuesSchema.safeParse(merged);
   if (result.success) return result.data;
   const messages = result.error.issues.map((issue) => explainIssue(issue, layers));
   throw new ValuesError(messages.join('\n'));
+}
+
+let defaultsCache: string | undefined;
+
+/** Every default, as a values tree (a fresh copy each call). */
+export function defaultValues(): Tree {
+  defaultsCache ??= JSON.stringify(valuesSchema.parse({}));
+  return JSON.parse(defaultsCache) as Tree;
 }
 
 export interface ValuesOptions {
@@ -119,14 +131,19 @@ function explainIssue(issue: Issue, layers: readonly ValuesLayer[]): string {
   return `${sourceOf(path, layers)}: ${path.join('.') || '(top level)'}: ${issue.message}${gotText}`;
 }
 
-/** The last layer that sets `path` (or the nearest parent of it). */
+/**
+ * The last user layer that sets `path` or, failing that, its nearest parent
+ * (a rule across keys, such as "a Secret is required when enabled", is
+ * reported at a key the user did not write). The defaults are blamed last.
+ */
 function sourceOf(path: readonly string[], layers: readonly ValuesLayer[]): string {
+  const userLayers = layers.filter((l) => l.source !== 'defaults');
   for (let depth = path.length; depth >= 1; depth--) {
-    for (let i = layers.length - 1; i >= 0; i--) {
-      if (hasPath(layers[i].data, path.slice(0, depth))) return layers[i].source;
+    for (let i = userLayers.length - 1; i >= 0; i--) {
+      if (hasPath(userLayers[i].data, path.slice(0, depth))) return userLayers[i].source;
     }
   }
-  return 'values';
+  return 'defaults';
 }
 
 function hasPath(tree: Tree, path: readonly string[]): boolean {

@@ -11,6 +11,10 @@ import { prometheusValues } from '../prometheus/values';
 import { rulesValues } from '../rules/values';
 import { dnsLabel } from './types';
 
+// Each synth parses values a handful of times: zod's JIT (compiling a parser
+// per object schema with new Function) costs more than it saves here.
+z.config({ jitless: true });
+
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 export const valuesSchema = z

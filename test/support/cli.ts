@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from './stack';
 
-export const MAIN = join(ROOT, 'build', 'synth.js');
+export const MAIN = join(ROOT, 'scripts', 'launch.js');
 
 export interface CliResult {
   readonly status: number;
@@ -14,7 +14,7 @@ export interface CliResult {
 }
 
 export function runSynth(args: readonly string[], cwd = ROOT): CliResult {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does it)`);
+  if (!existsSync(join(ROOT, 'build', 'synth.js'))) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does it)`);
   const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

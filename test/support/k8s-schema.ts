@@ -19,7 +19,7 @@ export class KubernetesValidator {
   private readonly byGvk = new Map<string, ValidateFunction | string>();
 
   public constructor() {
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
     const definitions = (JSON.parse(readFileSync(join(SCHEMAS, 'kubernetes-1.36-definitions.json'), 'utf8')) as {
       definitions: Record<string, Schema>;
     }).definitions;
@@ -71,6 +71,15 @@ export class KubernetesValidator {
     }
   }
 }
+
+/**
+ * CRD patterns are Go (RE2) regular expressions; the one construct JavaScript
+ * lacks in them is the leading case-insensitive flag `(?i)`.
+ */
+function goRegExp(pattern: string, flags: string): RegExp {
+  return pattern.includes('(?i)') ? new RegExp(pattern.replace(/\(\?i\)/g, ''), `${flags}i`) : new RegExp(pattern, flags);
+}
+goRegExp.code = 'goRegExp';
 
 function gvkKey(group: string, version: string, kind: string): string {
   return `${group}/${version}/${kind}`;

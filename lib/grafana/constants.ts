@@ -1,0 +1,41 @@
+import { ContainerPort } from '../core/workload';
+
+/** Facts about Grafana other components reference (scrape job, links), declared once. */
+export const GRAFANA = {
+  name: 'grafana',
+  component: 'dashboards',
+  port: { name: 'http-web', port: 3000 } satisfies ContainerPort,
+  /** UID/GID of the `grafana` user the official image runs as. */
+  uid: 472,
+  healthPath: '/api/health',
+  /** ConfigMaps: provisioning (datasources, dashboard provider) and one per dashboard. */
+  datasourcesConfigMap: 'grafana-datasources',
+  dashboardProviderConfigMap: 'grafana-dashboards-provider',
+  dashboardConfigMapPrefix: 'grafana-dashboard-',
+  dataClaim: 'grafana-data',
+  /** Paths inside the container. */
+  dataDir: '/var/lib/grafana',
+  pluginsDir: '/var/lib/grafana/plugins',
+  provisioningDir: '/etc/grafana/provisioning',
+  dashboardsDir: '/etc/grafana/dashboards',
+  tmpDir: '/tmp',
+  adminSecretDir: '/etc/grafana/secrets/admin',
+  elasticsearchSecretDir: '/etc/grafana/secrets/elasticsearch',
+  /** The folder every provisioned dashboard lands in, and its uid. */
+  folder: 'Pynomaly',
+  folderUid: 'pynomaly',
+} as const;
+
+/** In-cluster URL of the Grafana Service. */
+export function grafanaUrl(namespace: string): string {
+  return `http://${GRAFANA.name}.${namespace}.svc:${GRAFANA.port.port}`;
+}
+
+/** Default in-cluster URLs of components built later (Elasticsearch, Jaeger query). */
+export function defaultElasticsearchUrl(namespace: string): string {
+  return `http://elasticsearch.${namespace}.svc:9200`;
+}
+
+export function defaultJaegerQueryUrl(namespace: string): string {
+  return `http://jaeger-query.${namespace}.svc:16686`;
+}

@@ -1,0 +1,184 @@
+/**
+ * Grafana datasources, provisioned from a file with fixed uids declared here
+ * once: dashboards and cross-links (traces to logs, traces to metrics) refer
+ * to these uids, and a test checks that every uid used is provisioned. The
+ * original stack linked to uids it never assigned.
+ *
+ * No credential is ever written here: Elasticsearch basic auth, if any, is
+ * read by Grafana from a mounted Secret through `$__file{...}`.
+ */
+import { LOG_FIELDS } from '../catalog/logs';
+import { M } from '../catalog/index';
+import { alertmanagerUrl } from '../alertmanager/constants';
+import { prometheusUrl } from '../prometheus/constants';
+import { Values } from '../values/schema';
+import { defaultElasticsearchUrl, defaultJaegerQueryUrl, GRAFANA } from './constants';
+import { GrafanaValues } from './values';
+
+export const DATASOURCE_UIDS = {
+  prometheus: 'pynomaly-prometheus',
+  alertmanager: 'pynomaly-alertmanager',
+  elasticsearch: 'pynomaly-elasticsearch',
+  jaeger: 'pynomaly-jaeger',
+} as const;
+
+export type DatasourceKey = keyof typeof DATASOURCE_UIDS;
+
+/** Grafana plugin id of each datasource. */
+export const DATASOURCE_TYPES = {
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  elasticsearch: 'elasticsearch',
+  jaeger: 'jaeger',
+} as const satisfies Record<DatasourceKey, string>;
+
+export interface DatasourceRef {
+  readonly type: string;
+  readonly uid: string;
+}
+
+/** The reference a panel, query or variable uses. */
+export function datasourceRef(key: DatasourceKey): DatasourceRef {
+  return { type: DATASOURCE_TYPES[key], uid: DATASOURCE_UIDS[key] };
+}
+
+const ALL_DATASOURCES = Object.keys(DATASOURCE_UIDS) as DatasourceKey[];
+
+/** Datasources switched on in the values. */
+export function enabledDatasources(v: GrafanaValues): ReadonlySet<DatasourceKey> {
+  return new Set(ALL_DATASOURCES.filter((k) => v.datasources[k].enabled));
+}
+
+/**
+ * Grafana expands `$VAR`, `${VAR}` and `$__file{...}` in provisioning files;
+ * Grafana's own macros (`${__span.tags.x}`, `$__tags`) must be written `$$`.
+ */
+export function escapeProvisioning(text: string): string {
+  return text.replace(/\$/g, '$$$$');
+}
+
+/** Where the mounted Elasticsearch credentials are read from. */
+export const ELASTICSEARCH_CREDENTIAL_FILES = {
+  username: `${GRAFANA.elasticsearchSecretDir}/username`,
+  password: `${GRAFANA.elasticsearchSecretDir}/password`,
+} as const;
+
+/** Span tag holding the correlation id the app also logs (`correlation_id`). */
+export const CORRELATION_ID_SPAN_TAG = 'correlation_id';
+
+/** The datasources provisioning file (`provisioning/datasources/*.yaml`). */
+export function datasourcesProvisioning(values: Values): Record<string, unknown> {
+  const v = values.grafana;
+  const ns = values.namespace;
+  const on = enabledDatasources(v);
+  const datasources: Record<string, unknown>[] = [];
+  if (on.has('prometheus')) {
+    datasources.push({
+      name: 'Prometheus',
+      uid: DATASOURCE_UIDS.prometheus,
+      type: DATASOURCE_TYPES.prometheus,
+      access: 'proxy',
+      url: v.datasources.prometheus.url ?? prometheusUrl(ns),
+      isDefault: true,
+      editable: false,
+      jsonData: {
+        httpMethod: 'POST',
+        // $__rate_interval is at least four scrape intervals: tell Grafana the real one.
+        timeInterval: values.prometheus.scrapeInterval,
+        prometheusType: 'Prometheus',
+      },
+    });
+  }
+  if (on.has('alertmanager')) {
+    datasources.push({
+      name: 'Alertmanager',
+      uid: DATASOURCE_UIDS.alertmanager,
+      type: DATASOURCE_TYPES.alertmanager,
+      access: 'proxy',
+      url: v.datasources.alertmanager.url ?? alertmanagerUrl(ns),
+      editable: false,
+      jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+    });
+  }
+  if (on.has('elasticsearch')) datasources.push(elasticsearchDatasource(v, ns));
+  if (on.has('jaeger')) datasources.push(jaegerDatasource(v, ns, on));
+  // prune: a datasource switched off in the values is deleted from Grafana, not left behind.
+  return { apiVersion: 1, prune: true, datasources };
+}
+
+function elasticsearchDatasource(v: GrafanaValues, ns: string): Record<string, unknown> {
+  const es = v.datasources.elasticsearch;
+  const auth = es.basicAuth.existingSecret
+    ? {
+        basicAuth: true,
+        basicAuthUser: `$__file{${ELASTICSEARCH_CREDENTIAL_FILES.username}}`,
+        secureJsonData: { basicAuthPassword: `$__file{${ELASTICSEARCH_CREDENTIAL_FILES.password}}` },
+      }
+    : {};
+  return {
+    name: 'Elasticsearch (logs)',
+    uid: DATASOURCE_UIDS.elasticsearch,
+    type: DATASOURCE_TYPES.elasticsearch,
+    access: 'proxy',
+    url: es.url ?? defaultElasticsearchUrl(ns),
+    editable: false,
+    ...auth,
+    jsonData: {
+      index: escapeProvisioning(es.index),
+      // The app's `timestamp` string is parsed by Logstash into @timestamp (see lib/catalog/logs.ts).
+      timeField: escapeProvisioning(es.timeField),
+      logMessageField: LOG_FIELDS.message,
+      logLevelField: LOG_FIELDS.level,
+      maxConcurrentShardRequests: 5,
+    },
+  };
+}
+
+function jaegerDatasource(v: GrafanaValues, ns: string, on: ReadonlySet<DatasourceKey>): Record<string, unknown> {
+  const jsonData: Record<string, unknown> = { nodeGraph: { enabled: true } };
+  if (on.has('elasticsearch')) {
+    // Traces to logs: the log lines that carry the span's correlation id.
+    jsonData.tracesToLogsV2 = {
+      datasourceUid: DATASOURCE_UIDS.elasticsearch,
+      spanStartTimeShift: '-5m',
+      spanEndTimeShift: '5m',
+      filterByTraceID: false,
+      filterBySpanID: false,
+      customQuery: true,
+      query: escapeProvisioning(`${LOG_FIELDS.correlationId}:"\${__span.tags.${CORRELATION_ID_SPAN_TAG}}"`),
+    };
+  }
+  if (on.has('prometheus')) {
+    jsonData.tracesToMetrics = {
+      datasourceUid: DATASOURCE_UIDS.prometheus,
+      spanStartTimeShift: '-5m',
+      spanEndTimeShift: '5m',
+      // The span's service.name becomes the job label of the queries ($__tags): the API's
+      // tracer must name its service like its scrape job (pynomaly-api, lib/catalog/jobs.ts).
+      tags: [{ key: 'service.name', value: 'job' }],
+      queries: TRACE_METRIC_QUERIES.map((q) => ({ name: q.name, query: escapeProvisioning(q.query) })),
+    };
+  }
+  return {
+    name: 'Jaeger',
+    uid: DATASOURCE_UIDS.jaeger,
+    type: DATASOURCE_TYPES.jaeger,
+    access: 'proxy',
+    url: v.datasources.jaeger.url ?? defaultJaegerQueryUrl(ns),
+    editable: false,
+    jsonData,
+  };
+}
+
+/** Metrics offered from a span (`$__tags` is the span's tags as label matchers). */
+export const TRACE_METRIC_QUERIES: readonly { name: string; query: string }[] = [
+  { name: 'Request rate', query: `sum(rate(${M.pynomaly_http_requests_total}{$__tags}[5m]))` },
+  {
+    name: 'Error ratio (5xx)',
+    query: `sum(rate(${M.pynomaly_http_requests_total}{$__tags, status_code=~"5.."}[5m])) / sum(rate(${M.pynomaly_http_requests_total}{$__tags}[5m]))`,
+  },
+  {
+    name: 'p95 latency',
+    query: `histogram_quantile(0.95, sum by (le) (rate(${M.pynomaly_http_request_duration_seconds}_bucket{$__tags}[5m])))`,
+  },
+];

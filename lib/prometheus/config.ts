@@ -1,0 +1,68 @@
+/**
+ * prometheus.yml: global settings, Alertmanagers, rule files and the scrape
+ * configs rendered from the target declarations.
+ */
+import { alertmanagerReplicaAddresses } from '../alertmanager/constants';
+import type { Values } from '../values/schema';
+import { PROMETHEUS } from './constants';
+import { checkKubernetesSd } from './kubernetes-sd';
+import { ScrapeConfig, scrapeConfig } from './scrape-config';
+import { ScrapeTarget } from './targets';
+
+export interface AlertmanagerConfig {
+  readonly api_version: 'v2';
+  readonly scheme: 'http';
+  readonly static_configs: readonly { readonly targets: readonly string[] }[];
+}
+
+export interface PrometheusConfig {
+  readonly global: {
+    readonly scrape_interval: string;
+    readonly scrape_timeout: string;
+    readonly evaluation_interval: string;
+    readonly external_labels: Readonly<Record<string, string>>;
+  };
+  readonly alerting?: { readonly alertmanagers: readonly AlertmanagerConfig[] };
+  readonly rule_files: readonly string[];
+  readonly scrape_configs: readonly ScrapeConfig[];
+}
+
+export function prometheusConfig(values: Values, targets: readonly ScrapeTarget[]): PrometheusConfig {
+  const v = values.prometheus;
+  return {
+    global: {
+      scrape_interval: v.scrapeInterval,
+      scrape_timeout: v.scrapeTimeout,
+      evaluation_interval: v.evaluationInterval,
+      external_labels: { cluster: values.cluster, environment: values.environment },
+    },
+    ...(values.alertmanager.enabled
+      ? {
+          alerting: {
+            alertmanagers: [
+              {
+                api_version: 'v2',
+                scheme: 'http',
+                // Every replica, not the load-balanced Service: each alert must reach all of them.
+                static_configs: [{ targets: alertmanagerReplicaAddresses(values.namespace, values.alertmanager.replicas) }],
+              },
+            ],
+          },
+        }
+      : {}),
+    rule_files: [`${PROMETHEUS.rulesDir}/*${PROMETHEUS.ruleFileSuffix}`],
+    scrape_configs: targets.map(scrapeConfig),
+  };
+}
+
+/** Problems of a rendered config that promtool cannot see (service discovery) or that we forbid. */
+export function checkPrometheusConfig(config: PrometheusConfig): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const sc of config.scrape_configs) {
+    if (seen.has(sc.job_name)) errors.push(`job ${sc.job_name} is declared twice`);
+    seen.add(sc.job_name);
+    errors.push(...checkKubernetesSd(sc, `scrape_configs[${sc.job_name}]`));
+  }
+  return errors;
+}

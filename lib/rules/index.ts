@@ -1,0 +1,119 @@
+/**
+ * The alert rules of the stack, as typed definitions (./groups/*) rendered to
+ * Prometheus rule files for our Prometheus (the `prometheus-rules` ConfigMap,
+ * `rule_files: /etc/prometheus/rules/*.yaml`) and, when switched on, to a
+ * PrometheusRule for an Operator-managed Prometheus. Both carry the same groups.
+ */
+import { toYaml } from '../synth/yaml';
+import type { StackContext } from '../core/context';
+import type { Values } from '../values/schema';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { applicationRules } from './groups/application';
+import { changeRules } from './groups/changes';
+import { datastoreRules } from './groups/datastores';
+import { infrastructureRules } from './groups/infrastructure';
+import { monitoringRules } from './groups/monitoring';
+import type { AlertRule, RuleGroupDef } from './model';
+import { NativeGroup, nativeGroup, nativeUserGroup } from './render';
+import { GroupId, GROUP_IDS, RulesValues } from './values';
+
+export type { AlertRule, RuleGroupDef } from './model';
+export type { NativeGroup, NativeRule } from './render';
+export { ALERTS, ALERT_NAMES } from './names';
+export type { AlertName } from './names';
+
+/** Prometheus group name of each of our groups (also the rule file name). */
+export const GROUP_NAMES: Readonly<Record<GroupId, string>> = {
+  application: 'pynomaly-application',
+  infrastructure: 'pynomaly-infrastructure',
+  datastores: 'pynomaly-datastores',
+  monitoring: 'pynomaly-monitoring',
+  changes: 'pynomaly-changes',
+};
+
+/** File holding `rules.additionalGroups`. */
+export const ADDITIONAL_RULES_FILE = 'additional-rules.yaml';
+
+/** PrometheusRule object name and the output file it goes to (needs the CRD). */
+export const PROMETHEUS_RULE = {
+  name: 'pynomaly-rules',
+  component: 'alerting-rules',
+  path: 'prometheus-operator/prometheusrules',
+  api: 'monitoring.coreos.com/v1',
+} as const;
+
+function definitions(id: GroupId, values: Values): AlertRule[] {
+  const v = values.rules;
+  switch (id) {
+    case 'application':
+      return applicationRules(v);
+    case 'infrastructure':
+      return infrastructureRules(v);
+    case 'datastores':
+      return datastoreRules(v);
+    case 'monitoring':
+      return monitoringRules(v, { alertmanagerDeployed: values.alertmanager.enabled });
+    case 'changes':
+      return changeRules();
+  }
+}
+
+/** Our enabled groups, without disabled alerts; empty groups are left out. */
+export function ruleGroups(values: Values): RuleGroupDef[] {
+  const v: RulesValues = values.rules;
+  if (!v.enabled) return [];
+  const disabled = new Set<string>(v.disabled);
+  return GROUP_IDS.filter((id) => v.groups[id].enabled)
+    .map((id) => ({ id, name: GROUP_NAMES[id], rules: definitions(id, values).filter((r) => !disabled.has(r.name)) }))
+    .filter((g) => g.rules.length > 0);
+}
+
+/** Every group in native format: ours, then `rules.additionalGroups`. */
+export function nativeGroups(values: Values): NativeGroup[] {
+  if (!values.rules.enabled) return [];
+  const ours = ruleGroups(values).map((g) => nativeGroup(g, values.rules));
+  const theirs = values.rules.additionalGroups.map((g) => nativeUserGroup(g, values.rules));
+  const clash = theirs.find((g) => ours.some((o) => o.name === g.name));
+  if (clash) throw new Error(`rules.additionalGroups: group name ${clash.name} is already used by a built-in group`);
+  return [...ours, ...theirs];
+}
+
+/**
+ * Rule file name (`*.yaml`) -> content in Prometheus' native rule-file format:
+ * one file per built-in group, plus `additional-rules.yaml` for user groups.
+ */
+export function ruleFiles(values: Values): Record<string, string> {
+  if (!values.rules.enabled) return {};
+  const files: Record<string, string> = {};
+  for (const g of ruleGroups(values)) files[`${g.name}.yaml`] = toYaml({ groups: [nativeGroup(g, values.rules)] });
+  const user = values.rules.additionalGroups.map((g) => nativeUserGroup(g, values.rules));
+  if (user.length) {
+    nativeGroups(values); // refuses a user group named like one of ours
+    files[ADDITIONAL_RULES_FILE] = toYaml({ groups: user });
+  }
+  return files;
+}
+
+/**
+ * The same groups as a PrometheusRule (prometheus-operator), when
+ * `rules.prometheusRule.enabled`; `rules.prometheusRule.labels` let an
+ * Operator's ruleSelector pick it up.
+ */
+export function renderPrometheusRule(ctx: StackContext, projectVersion = '0.0.0'): void {
+  const values = ctx.values;
+  if (!values.rules.enabled || !values.rules.prometheusRule.enabled) return;
+  const groups = nativeGroups(values);
+  if (groups.length === 0) return;
+  const identity = ctx.identity(PROMETHEUS_RULE.name, PROMETHEUS_RULE.component, projectVersion);
+  const chart = ctx.chart(PROMETHEUS_RULE.path, identity, { requiresApi: PROMETHEUS_RULE.api, helmCondition: 'rules.prometheusRule.enabled' });
+  new PrometheusRule(chart, 'rules', {
+    metadata: { name: PROMETHEUS_RULE.name, labels: values.rules.prometheusRule.labels },
+    spec: {
+      groups: groups.map((g) => ({
+        name: g.name,
+        ...(g.interval ? { interval: g.interval } : {}),
+        rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+      })),
+    },
+  });
+}
