@@ -11,6 +11,7 @@ import { ALERTMANAGER } from '../lib/alertmanager/constants';
 import { checksum } from '../lib/core/workload';
 import { Manifest } from '../lib/synth/render';
 import { loadValues, resolveValues, ValuesError } from '../lib/values/load';
+import { Values, valuesSchema } from '../lib/values/schema';
 import { ENVIRONMENTS, envObjects, findObject, ROOT } from './support/stack';
 
 type Container = {
@@ -58,12 +59,25 @@ function argValues(c: Container, flag: string): string[] {
   return c.args.filter((a) => a.startsWith(`--${flag}=`)).map((a) => a.slice(flag.length + 3));
 }
 
+const valuesDir = join(ROOT, 'values');
+
+/** An environment's values as the synth resolves them (defaults < values/<env>.yaml < --set): what the output must follow. */
+function valuesOf(env: string, sets: string[] = []): Values {
+  return loadValues({ env, valuesDir, sets, baseLayer: { environment: env } });
+}
+
+/** Names of the Secrets mounted into the pod. */
+function mountedSecrets(sts: StatefulSetSpec): string[] {
+  return sts.template.spec.volumes.flatMap((v) => (v.secret ? [v.secret.secretName] : [])).sort();
+}
+
 describe('StatefulSet, storage and Services', () => {
-  test.each(ENVIRONMENTS)('%s: pinned image, storage path on the PVC, config file from the ConfigMap, probes', (env) => {
+  test.each(ENVIRONMENTS)('%s: pinned image, replicas and storage from values, storage path on the PVC, config file from the ConfigMap, probes', (env) => {
     const { sts, am, objects } = render(env);
+    const v = valuesOf(env).alertmanager;
     expect(am.image).toMatch(/^quay\.io\/prometheus\/alertmanager:v0\.(28|29)\.\d+$/);
-    expect(sts.replicas).toBe(1);
-    expect(sts.volumeClaimTemplates.map((t) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data', '2Gi']]);
+    expect(sts.replicas).toBe(v.replicas);
+    expect(sts.volumeClaimTemplates.map((t) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data', v.storage.size]]);
     expect(argValues(am, 'storage.path')).toEqual([ALERTMANAGER.dataDir]);
     expect(am.volumeMounts).toContainEqual({ name: 'data', mountPath: ALERTMANAGER.dataDir });
 
@@ -79,6 +93,16 @@ describe('StatefulSet, storage and Services', () => {
     expect(am.livenessProbe.httpGet).toMatchObject({ path: '/-/healthy', port: ALERTMANAGER.port.name });
     expect(am.ports).toContainEqual({ name: ALERTMANAGER.port.name, containerPort: 9093, protocol: 'TCP' });
     expect(argValues(am, 'web.external-url')).toEqual([]);
+  });
+
+  test('documented defaults: 1 replica, a 2Gi volume, 120h retention', () => {
+    expect(valuesSchema.parse({}).alertmanager).toMatchObject({ replicas: 1, retention: '120h', storage: { size: '2Gi' } });
+    // The defaults also reach the output when an environment's overrides are removed (--set null, as in Helm).
+    const { sts, am } = render('dev', ['alertmanager.replicas=null', 'alertmanager.storage=null', 'alertmanager.retention=null']);
+    expect(sts.replicas).toBe(1);
+    expect(sts.volumeClaimTemplates.map((t) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['data', '2Gi']]);
+    expect(sts.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
+    expect(argValues(am, 'data.retention')).toEqual(['120h']);
   });
 
   test('storage size and class, replicas, retention and external URL come from values', () => {
@@ -108,18 +132,22 @@ describe('StatefulSet, storage and Services', () => {
 
 describe('clustering', () => {
   test('one replica: clustering off (--cluster.listen-address= empty), no peers, no mesh ports, no PDB', () => {
-    const { am, objects } = render('dev');
+    // prod clusters by default: one replica set explicitly must switch all of it off.
+    const { am, sts, objects } = render('prod', ['alertmanager.replicas=1']);
+    expect(sts.replicas).toBe(1);
     expect(argValues(am, 'cluster.listen-address')).toEqual(['']);
     expect(argValues(am, 'cluster.peer')).toEqual([]);
     expect(am.ports.map((p) => p.name)).toEqual(['http-web']);
     expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
   });
 
-  test('three replicas: a peer per replica through the headless Service, gossip on TCP and UDP 9094', () => {
-    const { am, sts, objects } = render('prod', ['alertmanager.replicas=3']);
-    const ns = 'pynomaly-monitoring-prod';
-    expect(sts.replicas).toBe(3);
-    expect(argValues(am, 'cluster.peer')).toEqual([0, 1, 2].map((i) => `alertmanager-${i}.alertmanager-cluster.${ns}.svc:9094`));
+  test("prod's replicas (3): a peer per replica through the headless Service, gossip on TCP and UDP 9094", () => {
+    const { am, sts, objects } = render('prod');
+    const { namespace: ns, alertmanager: v } = valuesOf('prod');
+    expect(v.replicas).toBeGreaterThan(1); // prod must form a cluster for this test to mean anything
+    expect(sts.replicas).toBe(v.replicas);
+    const peers = Array.from({ length: v.replicas }, (_, i) => `alertmanager-${i}.alertmanager-cluster.${ns}.svc:9094`);
+    expect(argValues(am, 'cluster.peer')).toEqual(peers);
     expect(argValues(am, 'cluster.listen-address')).toEqual(['[$(POD_IP)]:9094']);
     expect(am.env).toContainEqual({ name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } });
     expect(am.ports).toEqual(
@@ -144,9 +172,17 @@ describe('config roll-out', () => {
     const base = render('prod');
     const annotation = base.sts.template.metadata.annotations['checksum/config'];
     expect(annotation).toBe(checksum(base.configMap.data));
-    expect(render('staging').sts.template.metadata.annotations['checksum/config']).toBe(annotation); // same config, same hash
+    // A change outside the config (a flag) keeps the config, and so the hash.
+    const sameConfig = render('prod', ['alertmanager.retention=240h']);
+    expect(sameConfig.configMap.data).toEqual(base.configMap.data);
+    expect(sameConfig.sts.template.metadata.annotations['checksum/config']).toBe(annotation);
+    // A config change, by --set or by another environment's receivers, changes it.
     const changed = render('prod', ['alertmanager.routing.critical.repeatInterval=30m']);
     expect(changed.sts.template.metadata.annotations['checksum/config']).not.toBe(annotation);
+    const staging = render('staging');
+    expect(staging.configMap.data).not.toEqual(base.configMap.data);
+    expect(staging.sts.template.metadata.annotations['checksum/config']).toBe(checksum(staging.configMap.data));
+    expect(staging.sts.template.metadata.annotations['checksum/config']).not.toBe(annotation);
   });
 });
 
@@ -173,20 +209,35 @@ describe('receiver Secrets are mounted where the config reads them', () => {
     expect(critical.slack_configs[0].api_url_file).toBe(`${ALERTMANAGER.secretsDir}/slack/api-url`);
   });
 
-  test('no receiver enabled: no Secret volume at all', () => {
-    const { sts } = render('prod');
-    expect(sts.template.spec.volumes.filter((v) => v.secret)).toEqual([]);
+  test.each(ENVIRONMENTS)("%s: exactly the Secrets of the environment's enabled Slack and PagerDuty receivers are mounted", (env) => {
+    const { pagerduty, slack } = valuesOf(env).alertmanager.receivers;
+    const expected = [pagerduty, slack].filter((r) => r.enabled).map((r) => r.secret.name);
+    expect(mountedSecrets(render(env).sts)).toEqual(expected.sort());
+  });
+
+  test('no receiver enabled: no Secret volume at all, even where Secret names are set', () => {
+    const off = ['alertmanager.receivers.pagerduty.enabled=false', 'alertmanager.receivers.slack.enabled=false'];
+    const { receivers } = valuesOf('prod', off).alertmanager;
+    expect([receivers.pagerduty.secret.name, receivers.slack.secret.name]).not.toContain(undefined); // prod names both
+    expect(Object.values(receivers).filter((r) => 'enabled' in r && r.enabled)).toEqual([]);
+    expect(mountedSecrets(render('prod', off).sts)).toEqual([]);
   });
 });
 
 // ---------------------------------------------------------------------------
 // Values validation
 
-const valuesDir = join(ROOT, 'values');
+/**
+ * An environment whose values file configures no receiver, so each test's --set
+ * is the only receiver setting (prod and staging name their Secrets, which
+ * would satisfy the rules under test).
+ */
+const NO_RECEIVER_ENV = 'dev';
 
 function valuesError(sets: string[]): string {
+  expect(valuesOf(NO_RECEIVER_ENV).alertmanager.receivers).toEqual(valuesSchema.parse({}).alertmanager.receivers);
   try {
-    loadValues({ env: 'prod', valuesDir, sets });
+    loadValues({ env: NO_RECEIVER_ENV, valuesDir, sets });
   } catch (e) {
     expect(e).toBeInstanceOf(ValuesError);
     return (e as Error).message;
@@ -228,7 +279,7 @@ describe('values: an enabled receiver needs its Secret and settings', () => {
     ).toContain('alertmanager.receivers.teams.infrastructure.slackSecret.name: required when');
     // The shared Slack Secret is enough.
     const ok = loadValues({
-      env: 'prod',
+      env: NO_RECEIVER_ENV,
       valuesDir,
       sets: [
         'alertmanager.receivers.teams.infrastructure.enabled=true',

@@ -3,12 +3,15 @@
  * volume claims), prometheus.yml (timing, external labels, Alertmanagers),
  * hot reload instead of rolling restarts, and least-privilege RBAC.
  */
+import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { alertmanagerReplicaAddresses } from '../lib/alertmanager/constants';
 import { CONFIG_RELOADER, PROMETHEUS } from '../lib/prometheus/constants';
 import type { PrometheusConfig } from '../lib/prometheus/config';
 import { Manifest } from '../lib/synth/render';
-import { ENVIRONMENTS, envObjects, findObject } from './support/stack';
+import { loadValues } from '../lib/values/load';
+import { Values, valuesSchema } from '../lib/values/schema';
+import { ENVIRONMENTS, envObjects, findObject, ROOT } from './support/stack';
 
 type Probe = { httpGet: { path: string; port: string } };
 type Container = {
@@ -73,7 +76,21 @@ function flag(c: Container, name: string): string[] {
   return c.args.filter((a) => a === `--${name}` || a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
 }
 
+/** An environment's values as the synth resolves them (defaults < values/<env>.yaml < --set): what the output must follow. */
+function valuesOf(env: string, sets: string[] = []): Values {
+  return loadValues({ env, valuesDir: join(ROOT, 'values'), sets, baseLayer: { environment: env } });
+}
+
 const dev = render('dev');
+const devValues = valuesOf('dev');
+
+/**
+ * --set nulls remove what values/dev.yaml sets, so the documented defaults come
+ * back (Helm semantics): renders the defaults without depending on any environment.
+ */
+const RESTORE_DEFAULTS = ['prometheus.replicas', 'prometheus.retention', 'prometheus.retentionSize', 'prometheus.storage', 'prometheus.resources'].map(
+  (key) => `${key}=null`,
+);
 
 describe('StatefulSet', () => {
   test('pins a Prometheus 3.x image and the config-reloader', () => {
@@ -95,12 +112,35 @@ describe('StatefulSet', () => {
     expect(flag(dev.prometheus, 'web.listen-address')).toEqual([`:${dev.prometheus.ports[0].containerPort}`]);
   });
 
-  test.each([...ENVIRONMENTS])('%s: retention defaults to 30d, 15s scrape and evaluation, external labels', (env) => {
+  test.each([...ENVIRONMENTS])('%s: retention, scrape and evaluation intervals and external labels follow the values', (env) => {
     const r = env === 'dev' ? dev : render(env);
+    const v = valuesOf(env).prometheus;
+    expect(flag(r.prometheus, 'storage.tsdb.retention.time')).toEqual([v.retention]);
+    expect(flag(r.prometheus, 'storage.tsdb.retention.size')).toEqual([v.retentionSize]);
+    expect(r.config.global).toMatchObject({ scrape_interval: v.scrapeInterval, evaluation_interval: v.evaluationInterval });
+    expect(r.config.global.external_labels).toEqual({ cluster: valuesOf(env).cluster, environment: env });
+  });
+
+  test('documented defaults: 1 replica, retention 30d / 45GB on a 50Gi volume, 15s scrape and evaluation, cluster pynomaly', () => {
+    const defaults = valuesSchema.parse({});
+    expect(defaults.prometheus).toMatchObject({
+      replicas: 1,
+      retention: '30d',
+      retentionSize: '45GB',
+      scrapeInterval: '15s',
+      evaluationInterval: '15s',
+      storage: { size: '50Gi' },
+      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } },
+    });
+    expect(defaults.cluster).toBe('pynomaly');
+    // The defaults also reach the output when an environment's overrides are removed.
+    const r = render('dev', RESTORE_DEFAULTS);
+    expect(r.sts.replicas).toBe(1);
     expect(flag(r.prometheus, 'storage.tsdb.retention.time')).toEqual(['30d']);
     expect(flag(r.prometheus, 'storage.tsdb.retention.size')).toEqual(['45GB']);
+    expect(r.sts.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('50Gi');
     expect(r.config.global).toMatchObject({ scrape_interval: '15s', evaluation_interval: '15s' });
-    expect(r.config.global.external_labels).toEqual({ cluster: 'pynomaly', environment: env });
+    expect(r.config.global.external_labels).toEqual({ cluster: 'pynomaly', environment: 'dev' });
   });
 
   test('--set prometheus.retention=15d reaches the flag; a malformed duration is refused with its key', () => {
@@ -110,9 +150,14 @@ describe('StatefulSet', () => {
     expect(() => render('prod', ['prometheus.retention=two weeks'])).toThrow(/prometheus\.retention: expected a Prometheus duration/);
   });
 
+  test.each([...ENVIRONMENTS])('%s: replicas follow the values', (env) => {
+    expect((env === 'dev' ? dev : render(env)).sts.replicas).toBe(valuesOf(env).prometheus.replicas);
+  });
+
   test('replicas from values (integer >= 1), spread across nodes, sticky Service', () => {
-    expect(dev.sts.replicas).toBe(1);
-    expect(dev.sts.template.spec.affinity).toBeUndefined();
+    const single = render('prod', ['prometheus.replicas=1']);
+    expect(single.sts.replicas).toBe(1);
+    expect(single.sts.template.spec.affinity).toBeUndefined();
     const ha = render('prod', ['prometheus.replicas=3']);
     expect(ha.sts.replicas).toBe(3);
     expect(JSON.stringify(ha.sts.template.spec.affinity)).toContain('kubernetes.io/hostname');
@@ -122,8 +167,8 @@ describe('StatefulSet', () => {
 
   test('volumeClaimTemplates take size and storage class from values, mounted at the TSDB path', () => {
     expect(dev.sts.volumeClaimTemplates).toHaveLength(1);
-    expect(dev.sts.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('50Gi');
-    expect(dev.sts.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
+    expect(dev.sts.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(devValues.prometheus.storage.size);
+    expect(dev.sts.volumeClaimTemplates[0].spec.storageClassName).toBe(devValues.prometheus.storage.storageClassName);
     const r = render('prod', ['prometheus.storage.size=200Gi', 'prometheus.storage.storageClassName=fast-ssd']);
     expect(r.sts.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast-ssd', resources: { requests: { storage: '200Gi' } } });
     const claim = r.sts.volumeClaimTemplates[0].metadata.name;
@@ -144,12 +189,14 @@ describe('StatefulSet', () => {
 });
 
 describe('Alertmanagers', () => {
-  test('every Alertmanager replica is a target (not the load-balanced Service)', () => {
-    const r = render('prod', ['alertmanager.replicas=3']);
+  test("every Alertmanager replica is a target (not the load-balanced Service): prod's cluster", () => {
+    const r = render('prod');
+    const replicas = valuesOf('prod').alertmanager.replicas;
+    expect(replicas).toBeGreaterThan(1); // prod runs an Alertmanager cluster, so this checks more than one target
     expect(r.config.alerting?.alertmanagers).toEqual([
-      { api_version: 'v2', scheme: 'http', static_configs: [{ targets: alertmanagerReplicaAddresses(r.namespace, 3) }] },
+      { api_version: 'v2', scheme: 'http', static_configs: [{ targets: alertmanagerReplicaAddresses(r.namespace, replicas) }] },
     ]);
-    expect(r.config.alerting!.alertmanagers[0].static_configs[0].targets).toHaveLength(3);
+    expect(r.config.alerting!.alertmanagers[0].static_configs[0].targets).toHaveLength(replicas);
   });
   test('no alerting block when Alertmanager is disabled', () => {
     expect(render('prod', ['alertmanager.enabled=false']).config.alerting).toBeUndefined();
@@ -196,7 +243,11 @@ describe('config and rule changes: hot reload, no restart', () => {
   });
 
   test('what needs a restart (a flag) changes the pod template, so the StatefulSet rolls', () => {
-    expect(render('dev', ['prometheus.retention=7d']).sts.template).not.toEqual(dev.sts.template);
+    const retention = '9d'; // used by no environment, so the --set really changes dev's flag
+    for (const env of ENVIRONMENTS) expect(valuesOf(env).prometheus.retention).not.toBe(retention);
+    const changed = render('dev', [`prometheus.retention=${retention}`]);
+    expect(flag(changed.prometheus, 'storage.tsdb.retention.time')).toEqual([retention]);
+    expect(changed.sts.template).not.toEqual(dev.sts.template);
   });
 
   test('every rule file is loaded by the rule_files glob', () => {

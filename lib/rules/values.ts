@@ -139,7 +139,7 @@ export const rulesValues = z
     enabled: enabled(true, 'the Pynomaly alert rules'),
     runbookBaseUrl: z
       .url()
-      .default('https://github.com/pynomaly/pynomaly-monitoring/blob/main/docs/runbooks.md')
+      .default('https://github.com/pynomaly/pynomaly-monitoring/blob/main/dist/runbooks.md')
       .describe("Base of every alert's runbook_url annotation; the alert adds #<alertname in lower case>"),
     groups: z
       .strictObject(

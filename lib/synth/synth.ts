@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { runbookMarkdown } from '../rules/runbook';
 import { documentedValuesYaml } from '../values/document';
 import { loadValues, valuesJsonSchema } from '../values/load';
 import { valuesSchema } from '../values/schema';
@@ -46,6 +47,8 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
     'values.yaml',
     documentedValuesYaml(valuesSchema.parse({}), valuesJsonSchema(), 'Defaults of every value (generated from lib/values/schema.ts).\nvalues/<env>.yaml, --values FILE and --set key=value are layered on top, as in Helm.\n'),
   );
+  // The page every alert's runbook_url points into (rules.runbookBaseUrl), for the default thresholds.
+  files.set('runbooks.md', runbookMarkdown(valuesSchema.parse({})));
   for (const env of opts.envs) {
     const values = loadValues({ env, valuesDir, valuesFiles: opts.valuesFiles, sets: opts.sets, baseLayer: { environment: env } });
     const rendered = renderObjects(values, version);
@@ -97,7 +100,7 @@ export function writeAtomically(output: string, files: Map<string, string>, envs
 
 /** What one run replaces in the output folder. */
 function ownedPaths(envs: readonly string[]): string[] {
-  return ['values.yaml', 'values.schema.json', ...envs.flatMap((env) => [env, `helm/${env}`])];
+  return ['values.yaml', 'values.schema.json', 'runbooks.md', ...envs.flatMap((env) => [env, `helm/${env}`])];
 }
 
 export function synth(opts: SynthOptions): { files: number; output: string } {

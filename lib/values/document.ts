@@ -30,7 +30,35 @@ function renderMap(tree: Record<string, unknown>, schema: JsonSchema | undefined
       for (const l of toYaml({ [key]: value }).trimEnd().split('\n')) lines.push(`${indent}${l}`);
     }
   }
+  // Optional keys without a default are listed commented out, so every key can be found here.
+  for (const [key, sub] of Object.entries(allProperties(schema))) {
+    if (key in tree) continue;
+    if (sub.description) lines.push(`${indent}# ${sub.description}`);
+    lines.push(`${indent}# ${key}: ${placeholder(sub)}`);
+  }
   return lines;
+}
+
+function allProperties(schema: JsonSchema | undefined): Record<string, JsonSchema> {
+  if (!schema) return {};
+  return Object.assign({}, ...(schema.anyOf ?? []).map(allProperties), schema.properties ?? {});
+}
+
+function placeholder(schema: JsonSchema): string {
+  const type = schema.type ?? schema.anyOf?.map((a) => a.type).find(Boolean);
+  switch (type) {
+    case 'object':
+      return '{}';
+    case 'array':
+      return '[]';
+    case 'boolean':
+      return 'false';
+    case 'integer':
+    case 'number':
+      return '0';
+    default:
+      return '""';
+  }
 }
 
 function propertySchema(schema: JsonSchema | undefined, key: string): JsonSchema | undefined {
