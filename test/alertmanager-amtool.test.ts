@@ -7,7 +7,6 @@
  * what we synthesize.
  */
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { CATEGORIES, WATCHDOG_ALERT } from '../lib/catalog/alerting';
@@ -17,8 +16,9 @@ import { TEMPLATE } from '../lib/alertmanager/templates';
 import { Manifest } from '../lib/synth/render';
 import { ENVIRONMENTS, synthFiles } from './support/stack';
 import { describeWithTool, run } from './support/tools';
+import { tempDir } from './support/values';
 
-const tmp = mkdtempSync(join(tmpdir(), 'alertmanager-amtool-'));
+const tmp = tempDir('alertmanager-amtool-');
 const everyReceiverFile = join(tmp, 'every-receiver.yaml');
 writeFileSync(everyReceiverFile, yaml.dump(EVERY_RECEIVER_VALUES));
 

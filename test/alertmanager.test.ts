@@ -4,15 +4,16 @@
  * without its Secret is a clear error; no value can hold a credential) and
  * the inhibit rule, evaluated in-process since amtool cannot.
  */
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import * as yaml from 'js-yaml';
 import { ALERT_LABELS, SEVERITIES, TWIN_EQUAL_LABELS } from '../lib/catalog/alerting';
 import { ALERTMANAGER } from '../lib/alertmanager/constants';
 import { checksum } from '../lib/core/workload';
 import { Manifest } from '../lib/synth/render';
-import { loadValues, resolveValues, ValuesError } from '../lib/values/load';
-import { Values, valuesSchema } from '../lib/values/schema';
-import { ENVIRONMENTS, envObjects, findObject, ROOT } from './support/stack';
+import { resolveValues } from '../lib/values/load';
+import { valuesSchema } from '../lib/values/schema';
+import { ENVIRONMENTS, envObjects, findObject } from './support/stack';
+import { errorOf, valuesOf } from './support/values';
 
 type Container = {
   name: string;
@@ -57,13 +58,6 @@ function render(env: string, sets: string[] = []): Rendered {
 
 function argValues(c: Container, flag: string): string[] {
   return c.args.filter((a) => a.startsWith(`--${flag}=`)).map((a) => a.slice(flag.length + 3));
-}
-
-const valuesDir = join(ROOT, 'values');
-
-/** An environment's values as the synth resolves them (defaults < values/<env>.yaml < --set): what the output must follow. */
-function valuesOf(env: string, sets: string[] = []): Values {
-  return loadValues({ env, valuesDir, sets, baseLayer: { environment: env } });
 }
 
 /** Names of the Secrets mounted into the pod. */
@@ -236,13 +230,7 @@ const NO_RECEIVER_ENV = 'dev';
 
 function valuesError(sets: string[]): string {
   expect(valuesOf(NO_RECEIVER_ENV).alertmanager.receivers).toEqual(valuesSchema.parse({}).alertmanager.receivers);
-  try {
-    loadValues({ env: NO_RECEIVER_ENV, valuesDir, sets });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValuesError);
-    return (e as Error).message;
-  }
-  throw new Error(`expected a ValuesError for ${sets.join(' ')}`);
+  return errorOf(() => valuesOf(NO_RECEIVER_ENV, sets), `expected a ValuesError for ${sets.join(' ')}`);
 }
 
 describe('values: an enabled receiver needs its Secret and settings', () => {
@@ -278,15 +266,11 @@ describe('values: an enabled receiver needs its Secret and settings', () => {
       valuesError(['alertmanager.receivers.teams.infrastructure.enabled=true', 'alertmanager.receivers.teams.infrastructure.slackChannel=#infra']),
     ).toContain('alertmanager.receivers.teams.infrastructure.slackSecret.name: required when');
     // The shared Slack Secret is enough.
-    const ok = loadValues({
-      env: NO_RECEIVER_ENV,
-      valuesDir,
-      sets: [
-        'alertmanager.receivers.teams.infrastructure.enabled=true',
-        'alertmanager.receivers.teams.infrastructure.slackChannel=#infra',
-        'alertmanager.receivers.slack.secret.name=shared-slack',
-      ],
-    });
+    const ok = valuesOf(NO_RECEIVER_ENV, [
+      'alertmanager.receivers.teams.infrastructure.enabled=true',
+      'alertmanager.receivers.teams.infrastructure.slackChannel=#infra',
+      'alertmanager.receivers.slack.secret.name=shared-slack',
+    ]);
     expect(ok.alertmanager.receivers.teams.infrastructure.slackChannel).toBe('#infra');
   });
 

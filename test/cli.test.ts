@@ -3,20 +3,18 @@
  * byte-for-byte determinism, and bad input that exits non-zero with one clear
  * message and leaves the output folder exactly as it was.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSynth, treeDigest } from './support/cli';
+import { runSynth, synthInto, treeDigest } from './support/cli';
 import { ENVIRONMENTS } from './support/stack';
+import { tempDir } from './support/values';
 
-const tmp = mkdtempSync(join(tmpdir(), 'cli-test-'));
+const tmp = tempDir('cli-test-');
 const out = join(tmp, 'dist');
 let baseline: Record<string, string>;
 
 beforeAll(() => {
-  const r = runSynth(['--output', out]);
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
+  synthInto(out);
   baseline = treeDigest(out);
 });
 

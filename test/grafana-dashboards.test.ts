@@ -5,8 +5,7 @@
  * and checked against the metric catalog: metric names, label matchers,
  * grouping labels and job names. promtool checks the same queries.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { parser as PromqlParser } from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
 import * as yaml from 'js-yaml';
@@ -17,6 +16,7 @@ import { DATASOURCE_UIDS } from '../lib/grafana/datasources';
 import { Manifest } from '../lib/synth/render';
 import { envObjects, findObject } from './support/stack';
 import { describeWithTool, run } from './support/tools';
+import { tempDir } from './support/values';
 
 type Tree = Record<string, unknown>;
 
@@ -321,7 +321,7 @@ describeWithTool('promtool', 'dashboard PromQL accepted by Prometheus', (bin) =>
   test('promtool check rules accepts every query as a recording rule', () => {
     const exprs = [...panelQueries, ...traceQueries].map((q) => substituteVariables(q.expr));
     const rules = { groups: [{ name: 'grafana-dashboards', rules: exprs.map((expr, i) => ({ record: `grafana_dashboard_query_${i}`, expr })) }] };
-    const dir = mkdtempSync(join(tmpdir(), 'grafana-promtool-'));
+    const dir = tempDir('grafana-promtool-');
     const file = join(dir, 'dashboards.rules.yaml');
     writeFileSync(file, yaml.dump(rules, { lineWidth: -1 }));
     const result = run(bin, ['check', 'rules', file]);

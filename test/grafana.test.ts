@@ -3,8 +3,7 @@
  * checksum), the provisioned datasources and their cross-links, the dashboard
  * provider, and dashboards added through the values.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
@@ -15,8 +14,9 @@ import { DATASOURCE_UIDS } from '../lib/grafana/datasources';
 import { additionalDashboards } from '../lib/grafana/dashboards';
 import { stableJson } from '../lib/grafana/json';
 import { Manifest } from '../lib/synth/render';
-import { resolveValues, ValuesError } from '../lib/values/load';
+import { resolveValues } from '../lib/values/load';
 import { findObject, synthFiles } from './support/stack';
+import { errorOf, tempDir } from './support/values';
 
 type Tree = Record<string, unknown>;
 
@@ -46,7 +46,7 @@ interface PodTemplate {
   spec: { containers: Container[]; volumes: Volume[]; securityContext: { runAsUser: number; fsGroup: number } };
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'grafana-test-'));
+const tmp = tempDir('grafana-test-');
 
 /** Renders Grafana alone with the given values (fast, independent of the other components). */
 function render(data: Tree = {}): Manifest[] {
@@ -101,16 +101,6 @@ function linkedUids(node: unknown): string[] {
 
 function dashboardConfigMaps(objects: Manifest[]): Manifest[] {
   return objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(GRAFANA.dashboardConfigMapPrefix));
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValuesError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValuesError');
 }
 
 function dashboardJson(uid: string, extra: Tree = {}): string {

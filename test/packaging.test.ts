@@ -4,22 +4,18 @@
  * the plain objects) and the Kustomization (kubectl kustomize renders the same
  * set of objects).
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { Manifest } from '../lib/synth/render';
-import { runSynth } from './support/cli';
+import { synthInto } from './support/cli';
 import { ENVIRONMENTS } from './support/stack';
 import { describeWithTool, run } from './support/tools';
+import { tempDir } from './support/values';
 
-const out = mkdtempSync(join(tmpdir(), 'packaging-test-'));
+const out = tempDir('packaging-test-');
 
-beforeAll(() => {
-  const r = runSynth(['--output', out]);
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-});
+beforeAll(() => synthInto(out));
 
 function parseStream(text: string): Manifest[] {
   return (yaml.loadAll(text) as (Manifest | null)[]).filter((d): d is Manifest => d !== null && d !== undefined);

@@ -9,13 +9,14 @@
  * promtool also requires files named by `*_file` settings (the ServiceAccount
  * token) to exist: they are replaced by empty files in the temporary folder.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { PROMETHEUS } from '../lib/prometheus/constants';
 import { ENVIRONMENTS, envObjects, findObject } from './support/stack';
 import { describeWithTool, run } from './support/tools';
+import { tempDir } from './support/values';
 
 type Tree = Record<string, unknown>;
 
@@ -27,13 +28,9 @@ interface Checkable {
   readonly swapped: number;
 }
 
-const tempDirs: string[] = [];
-afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
 /** Writes a promtool-checkable copy of the config and its rule files into a fresh temporary folder. */
 function checkableCopy(configYaml: string, rules: Record<string, string>, mutate: (config: Tree) => void = () => {}): Checkable {
-  const dir = mkdtempSync(join(tmpdir(), 'prometheus-promtool-'));
-  tempDirs.push(dir);
+  const dir = tempDir('prometheus-promtool-');
   const rulesDir = join(dir, 'rules');
   const filesDir = join(dir, 'files');
   mkdirSync(rulesDir);

@@ -16,12 +16,10 @@ import type { NativeRelabel } from '../lib/prometheus/relabel';
 import type { ScrapeConfig } from '../lib/prometheus/scrape-config';
 import { PYNOMALY_API, scrapeTargets, TARGETS } from '../lib/prometheus/targets';
 import { Manifest } from '../lib/synth/render';
-import { loadValues, resolveValues, ValuesError } from '../lib/values/load';
+import { resolveValues } from '../lib/values/load';
 import { KubernetesValidator } from './support/k8s-schema';
-import { ENVIRONMENTS, envObjects, findObject, ROOT } from './support/stack';
-import { join } from 'node:path';
-
-const VALUES_DIR = join(ROOT, 'values');
+import { ENVIRONMENTS, envObjects, findObject } from './support/stack';
+import { errorOf, switchedOff, valuesOf } from './support/values';
 
 // ---------------------------------------------------------------------------
 // Reading the rendered objects back
@@ -159,7 +157,7 @@ describe('declarations', () => {
   });
 
   test('the facts of each target (ports, paths, timing, scheme)', () => {
-    const targets = scrapeTargets(loadValues({ env: 'dev', valuesDir: VALUES_DIR }));
+    const targets = scrapeTargets(valuesOf('dev'));
     const summary = Object.fromEntries(targets.map((t) => [t.job, `${t.scheme} :${t.port.port} ${t.path} every ${t.interval} (timeout ${t.timeout})`]));
     expect(summary).toEqual({
       'pynomaly-api': `http :${PYNOMALY_API.port} /metrics every 10s (timeout 5s)`,
@@ -177,13 +175,13 @@ describe('declarations', () => {
   });
 
   test('the Pynomaly API is found in prometheus.pynomaly.namespaces by its Service labels', () => {
-    const api = scrapeTargets(loadValues({ env: 'dev', valuesDir: VALUES_DIR })).find((t) => t.job === JOBS.pynomalyApi)!;
+    const api = scrapeTargets(valuesOf('dev')).find((t) => t.job === JOBS.pynomalyApi)!;
     expect(api).toMatchObject({ kind: 'service', namespaces: ['pynomaly'], selector: { 'app.kubernetes.io/name': 'pynomaly-api' } });
   });
 });
 
 describe.each([...ENVIRONMENTS])('%s: scrape_configs and ServiceMonitors cannot drift', (env) => {
-  const values = loadValues({ env, valuesDir: VALUES_DIR });
+  const values = valuesOf(env);
   const native = nativeConfig(env);
   const monitors = serviceMonitors(env);
 
@@ -272,10 +270,10 @@ describe('values reach both renderings', () => {
   });
 
   test('the ServiceMonitors do not depend on our Prometheus being deployed', () => {
-    const sms = serviceMonitors('prod', ['prometheus.enabled=false']);
+    const sms = serviceMonitors('prod', switchedOff('prometheus'));
     expect(sms.map((m) => m.metadata.name)).toContain(JOBS.pynomalyApi);
     expect(sms.map((m) => m.metadata.name)).not.toContain(JOBS.prometheus);
-    expect(envObjects('prod', { sets: ['prometheus.enabled=false'] }).filter((o) => o.metadata.name === PROMETHEUS.name)).toEqual([]);
+    expect(envObjects('prod', { sets: switchedOff('prometheus') }).filter((o) => o.metadata.name === PROMETHEUS.name)).toEqual([]);
     expect(serviceMonitors('prod', ['prometheus.serviceMonitors.enabled=false'])).toEqual([]);
   });
 });
@@ -352,29 +350,21 @@ describe('our check of service discovery catches what promtool cannot see', () =
 });
 
 describe('values validation of targets', () => {
-  const errorOf = (data: Record<string, unknown>): string => {
-    try {
-      resolveValues([{ source: 'test.yaml', data }]);
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValuesError);
-      return (e as Error).message;
-    }
-    throw new Error('expected a ValuesError');
-  };
+  const refusal = (data: Record<string, unknown>): string => errorOf(() => resolveValues([{ source: 'test.yaml', data }]));
   test('a timeout longer than the interval is refused, naming the key', () => {
-    expect(errorOf({ prometheus: { targets: { pynomalyApi: { interval: '5s', timeout: '6s' } } } })).toContain(
+    expect(refusal({ prometheus: { targets: { pynomalyApi: { interval: '5s', timeout: '6s' } } } })).toContain(
       'prometheus.targets.pynomalyApi.timeout: the scrape timeout must not exceed the scrape interval (5s)',
     );
-    expect(errorOf({ prometheus: { scrapeInterval: '5s' } })).toContain('prometheus.scrapeTimeout');
-    expect(errorOf({ prometheus: { targets: { jaeger: { interval: '30s1m' } } } })).toContain('prometheus.targets.jaeger.interval: expected a Prometheus duration');
+    expect(refusal({ prometheus: { scrapeInterval: '5s' } })).toContain('prometheus.scrapeTimeout');
+    expect(refusal({ prometheus: { targets: { jaeger: { interval: '30s1m' } } } })).toContain('prometheus.targets.jaeger.interval: expected a Prometheus duration');
   });
   test('an empty selector (every Service of the namespace) and bad port names are refused', () => {
     // Maps merge with their defaults (as in Helm): emptying one takes a null per default label.
-    expect(errorOf({ prometheus: { targets: { nodeExporter: { selector: { 'app.kubernetes.io/name': null } } } } })).toContain(
+    expect(refusal({ prometheus: { targets: { nodeExporter: { selector: { 'app.kubernetes.io/name': null } } } } })).toContain(
       'prometheus.targets.nodeExporter.selector: a selector needs at least one label',
     );
-    expect(errorOf({ prometheus: { pynomaly: { port: 'HTTP_8000' } } })).toContain('prometheus.pynomaly.port: expected a port name');
-    expect(errorOf({ prometheus: { pynomaly: { namespaces: [] } } })).toContain('prometheus.pynomaly.namespaces');
+    expect(refusal({ prometheus: { pynomaly: { port: 'HTTP_8000' } } })).toContain('prometheus.pynomaly.port: expected a port name');
+    expect(refusal({ prometheus: { pynomaly: { namespaces: [] } } })).toContain('prometheus.pynomaly.namespaces');
   });
   test('a global timeout longer than a short target interval is capped at it', () => {
     const v = resolveValues([{ source: 'test.yaml', data: { prometheus: { targets: { jaeger: { interval: '5s' } } } } }]);

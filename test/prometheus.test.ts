@@ -3,15 +3,14 @@
  * volume claims), prometheus.yml (timing, external labels, Alertmanagers),
  * hot reload instead of rolling restarts, and least-privilege RBAC.
  */
-import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { alertmanagerReplicaAddresses } from '../lib/alertmanager/constants';
 import { CONFIG_RELOADER, PROMETHEUS } from '../lib/prometheus/constants';
 import type { PrometheusConfig } from '../lib/prometheus/config';
 import { Manifest } from '../lib/synth/render';
-import { loadValues } from '../lib/values/load';
-import { Values, valuesSchema } from '../lib/values/schema';
-import { ENVIRONMENTS, envObjects, findObject, ROOT } from './support/stack';
+import { valuesSchema } from '../lib/values/schema';
+import { ENVIRONMENTS, envObjects, findObject } from './support/stack';
+import { switchedOff, valuesOf } from './support/values';
 
 type Probe = { httpGet: { path: string; port: string } };
 type Container = {
@@ -74,11 +73,6 @@ function render(env: string, sets: string[] = []): Rendered {
 
 function flag(c: Container, name: string): string[] {
   return c.args.filter((a) => a === `--${name}` || a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
-}
-
-/** An environment's values as the synth resolves them (defaults < values/<env>.yaml < --set): what the output must follow. */
-function valuesOf(env: string, sets: string[] = []): Values {
-  return loadValues({ env, valuesDir: join(ROOT, 'values'), sets, baseLayer: { environment: env } });
 }
 
 const dev = render('dev');
@@ -199,7 +193,7 @@ describe('Alertmanagers', () => {
     expect(r.config.alerting!.alertmanagers[0].static_configs[0].targets).toHaveLength(replicas);
   });
   test('no alerting block when Alertmanager is disabled', () => {
-    expect(render('prod', ['alertmanager.enabled=false']).config.alerting).toBeUndefined();
+    expect(render('prod', switchedOff('alertmanager')).config.alerting).toBeUndefined();
   });
 });
 

@@ -4,15 +4,14 @@
  * pynomaly_* metric or label the application does not define.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SyntaxNode } from '@lezer/common' with { 'resolution-mode': 'import' };
 import type { parser as PromqlParser } from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
 import { labelsOf, METRICS, MetricDef, SERIES, TARGET_LABELS } from '../lib/catalog';
 import { nativeGroups } from '../lib/rules';
 import { alertCases } from '../lib/rules/cases';
 import { EXAMPLE_USER_GROUP } from '../lib/rules/examples';
-import { loadValues } from '../lib/values/load';
-import { ENVIRONMENTS, ROOT } from './support/stack';
+import { ENVIRONMENTS } from './support/stack';
+import { valuesOf } from './support/values';
 
 // The package is ESM-typed; its CommonJS build is what jest loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -138,10 +137,6 @@ export function analyse(expr: string, known: (series: string) => ReadonlySet<str
 }
 
 // ---------------------------------------------------------------------------------------
-
-function valuesOf(env: string) {
-  return loadValues({ env, valuesDir: join(ROOT, 'values'), baseLayer: { environment: env } });
-}
 
 /** Every expression we emit for `env`, plus the documented user group. */
 function expressions(env: string): { where: string; expr: string }[] {

@@ -4,8 +4,7 @@
  * cases of lib/rules/cases.ts (each alert fires just above its threshold after
  * its `for` and stays silent just below it).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { alertCases } from '../lib/rules/cases';
@@ -13,30 +12,10 @@ import { EXAMPLE_USER_GROUP } from '../lib/rules/examples';
 import { ADDITIONAL_RULES_FILE, ALERTS, nativeGroups, PROMETHEUS_RULE, ruleFiles, ruleGroups } from '../lib/rules';
 import { applicableCases, promtoolTestFile } from '../lib/rules/testing';
 import { expandTemplate } from '../lib/rules/template';
-import { loadValues } from '../lib/values/load';
 import { Values } from '../lib/values/schema';
-import { ENVIRONMENTS, envObjects, ROOT } from './support/stack';
+import { ENVIRONMENTS, envObjects } from './support/stack';
 import { describeWithTool, run, RunResult } from './support/tools';
-
-/** Temp dirs of this file, removed after it. */
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** An environment's values, with `--set`s and (as a --values file) `extra` on top. */
-function valuesOf(env: string, sets: readonly string[] = [], extra?: Record<string, unknown>): Values {
-  const valuesFiles: string[] = [];
-  if (extra) {
-    const file = join(tempDir('pynomaly-values-'), 'extra.yaml');
-    writeFileSync(file, yaml.dump(extra));
-    valuesFiles.push(file);
-  }
-  return loadValues({ env, valuesDir: join(ROOT, 'values'), sets, valuesFiles, baseLayer: { environment: env } });
-}
+import { tempDir, valuesOf } from './support/values';
 
 const TEAM_RULES = EXAMPLE_USER_GROUP;
 

@@ -3,9 +3,6 @@
  * Alertmanager, the values switches, user groups, the PrometheusRule, the
  * rule-file format, and that every emitted alert has promtool cases.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { ALERT_LABELS, CATEGORIES, SEVERITIES, TWIN_EQUAL_LABELS, WATCHDOG_ALERT } from '../lib/catalog/alerting';
 import { PROMETHEUS } from '../lib/prometheus/constants';
@@ -16,30 +13,11 @@ import { applicableCases, coverage, promtoolAlert } from '../lib/rules/testing';
 import { expandTemplate, templateLabels } from '../lib/rules/template';
 import { githubAnchor, runbookMarkdown } from '../lib/rules/runbook';
 import { GROUP_IDS } from '../lib/rules/values';
-import { loadValues, ValuesError } from '../lib/values/load';
+import { ValuesError } from '../lib/values/load';
 import { EXAMPLE_USER_GROUP as TEAM_RULES } from '../lib/rules/examples';
 import { Values } from '../lib/values/schema';
-import { ENVIRONMENTS, envObjects, findObject, ROOT, synthFiles } from './support/stack';
-
-/** Temp dirs of this file, removed after it. */
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** An environment's values, with `--set`s and (as a --values file) `extra` on top. */
-function valuesOf(env: string, sets: readonly string[] = [], extra?: Record<string, unknown>): Values {
-  const valuesFiles: string[] = [];
-  if (extra) {
-    const file = join(tempDir('pynomaly-values-'), 'extra.yaml');
-    writeFileSync(file, yaml.dump(extra));
-    valuesFiles.push(file);
-  }
-  return loadValues({ env, valuesDir: join(ROOT, 'values'), sets, valuesFiles, baseLayer: { environment: env } });
-}
+import { ENVIRONMENTS, envObjects, findObject, synthFiles } from './support/stack';
+import { switchedOff, valuesOf } from './support/values';
 
 const allRules = (values: Values): AlertRule[] => ruleGroups(values).flatMap((g) => g.rules);
 const parseFile = (content: string) => yaml.load(content) as { groups: NativeGroup[] };
@@ -200,7 +178,7 @@ describe('values switches', () => {
   });
 
   test('without our Alertmanager, "connected to no Alertmanager" is not an alert', () => {
-    const names = allRules(valuesOf('dev', ['alertmanager.enabled=false'])).map((r) => r.name);
+    const names = allRules(valuesOf('dev', switchedOff('alertmanager'))).map((r) => r.name);
     expect(names).not.toContain(ALERTS.PrometheusNotConnectedToAlertmanagers);
     expect(names).toContain(ALERTS.Watchdog);
   });

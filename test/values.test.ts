@@ -3,29 +3,19 @@
  * --set parsing, and bad input that fails with one clear message naming the
  * source and the key path.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadValues, mergeValues, resolveValues, ValuesError } from '../lib/values/load';
+import { loadValues, mergeValues, resolveValues } from '../lib/values/load';
 import { valuesSchema } from '../lib/values/schema';
 import { parseSet } from '../lib/values/set';
+import { errorOf, tempDir } from './support/values';
 
-const tmp = mkdtempSync(join(tmpdir(), 'values-test-'));
+const tmp = tempDir('values-test-');
 const valuesDir = join(tmp, 'values');
 mkdirSync(valuesDir);
 writeFileSync(join(valuesDir, 'prod.yaml'), 'namespace: monitoring-prod\nprometheus:\n  retention: 60d\n  replicas: 2\n');
 const overrideFile = join(tmp, 'override.yaml');
 writeFileSync(overrideFile, 'prometheus:\n  retention: 90d\n');
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValuesError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValuesError');
-}
 
 describe('defaults', () => {
   const defaults = valuesSchema.parse({});

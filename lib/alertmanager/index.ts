@@ -13,7 +13,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { StackContext } from '../core/context';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, container, httpProbe, podTemplate, service, spreadAcrossNodes } from '../core/workload';
+import { checksum, container, dataClaimTemplate, httpProbe, podTemplate, service, spreadAcrossNodes } from '../core/workload';
 import { toYaml } from '../synth/yaml';
 import { alertmanagerConfig, SecretMount } from './config';
 import { ALERTMANAGER, alertmanagerPodHost } from './constants';
@@ -110,16 +110,7 @@ function statefulSet(
           ...secretMounts.map(secretVolume),
         ],
       }),
-      volumeClaimTemplates: [
-        {
-          metadata: { name: 'data', labels: selectorLabels(identity) },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(v.storage.storageClassName ? { storageClassName: v.storage.storageClassName } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(v.storage.size) } },
-          },
-        },
-      ],
+      volumeClaimTemplates: [dataClaimTemplate(identity, v.storage)],
     },
   });
 }

@@ -195,6 +195,26 @@ export function service(scope: Construct, id: string, opts: ServiceOptions): k8s
   });
 }
 
+/** Size and class of a volume, as the values schema's `storage()` holds them. */
+export interface StorageValues {
+  readonly size: string;
+  readonly storageClassName?: string;
+}
+
+/** A ReadWriteOnce claim spec; no class means the cluster's default StorageClass. */
+export function claimSpec(storage: StorageValues): k8s.PersistentVolumeClaimSpec {
+  return {
+    accessModes: ['ReadWriteOnce'],
+    ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
+    resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
+  };
+}
+
+/** The `data` volumeClaimTemplate of a StatefulSet (one claim per replica). */
+export function dataClaimTemplate(identity: AppIdentity, storage: StorageValues): k8s.KubePersistentVolumeClaimProps {
+  return { metadata: { name: 'data', labels: selectorLabels(identity) }, spec: claimSpec(storage) };
+}
+
 export function serviceAccount(scope: Construct, id: string, name: string): k8s.KubeServiceAccount {
   return new k8s.KubeServiceAccount(scope, id, {
     metadata: { name },

@@ -12,7 +12,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { StackContext } from '../core/context';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, container, httpProbe, podTemplate, service } from '../core/workload';
+import { checksum, claimSpec, container, httpProbe, podTemplate, service } from '../core/workload';
 import { toYaml } from '../synth/yaml';
 import { Values } from '../values/schema';
 import { ValuesError } from '../values/errors';
@@ -101,11 +101,7 @@ function dashboardConfigMap(chart: Chart, d: DashboardFile): string {
 function dataClaim(chart: Chart, identity: AppIdentity, v: GrafanaValues): void {
   new k8s.KubePersistentVolumeClaim(chart, 'data', {
     metadata: { name: GRAFANA.dataClaim, labels: selectorLabels(identity) },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      ...(v.persistence.storageClassName ? { storageClassName: v.persistence.storageClassName } : {}),
-      resources: { requests: { storage: k8s.Quantity.fromString(v.persistence.size) } },
-    },
+    spec: claimSpec(v.persistence),
   });
 }
 

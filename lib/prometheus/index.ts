@@ -16,7 +16,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { StackContext } from '../core/context';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { container, httpProbe, podTemplate, service, serviceAccount, spreadAcrossNodes } from '../core/workload';
+import { container, dataClaimTemplate, httpProbe, podTemplate, service, serviceAccount, spreadAcrossNodes } from '../core/workload';
 import { ruleFiles } from '../rules';
 import { toYaml } from '../synth/yaml';
 import type { Values } from '../values/schema';
@@ -136,16 +136,7 @@ function statefulSet(chart: Chart, identity: AppIdentity, v: PrometheusValues): 
           { name: 'rules', configMap: { name: PROMETHEUS.rulesConfigMap } },
         ],
       }),
-      volumeClaimTemplates: [
-        {
-          metadata: { name: 'data', labels: selectorLabels(identity) },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(v.storage.storageClassName ? { storageClassName: v.storage.storageClassName } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(v.storage.size) } },
-          },
-        },
-      ],
+      volumeClaimTemplates: [dataClaimTemplate(identity, v.storage)],
     },
   });
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { alertmanagerValues } from '../alertmanager/values';
-import { grafanaValues } from '../grafana/values';
+import { GrafanaValues, grafanaValues } from '../grafana/values';
 import { prometheusValues } from '../prometheus/values';
 import { rulesValues } from '../rules/values';
 import { dnsLabel } from './types';
@@ -38,8 +38,27 @@ export const valuesSchema = z
     alertmanager: alertmanagerValues,
     grafana: grafanaValues,
   })
+  .superRefine(crossComponentChecks)
   .prefault({})
   .describe('pynomaly-monitoring values');
+
+/**
+ * Rules that span components: a component switched off must not leave another
+ * one pointing at its Service. The issue is reported at the switch the user
+ * turned, so the message names the --set or file that did it.
+ */
+function crossComponentChecks(v: { prometheus: { enabled: boolean }; alertmanager: { enabled: boolean }; grafana: GrafanaValues }, ctx: z.RefinementCtx): void {
+  if (!v.grafana.enabled) return;
+  for (const component of ['prometheus', 'alertmanager'] as const) {
+    const datasource = v.grafana.datasources[component];
+    if (v[component].enabled || !datasource.enabled || datasource.url) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [component, 'enabled'],
+      message: `Grafana's ${component} datasource points at our ${component}: with ${component}.enabled=false set grafana.datasources.${component}.url (an existing ${component}) or grafana.datasources.${component}.enabled=false`,
+    });
+  }
+}
 
 /** Values after defaults are applied: what components receive. */
 export type Values = z.output<typeof valuesSchema>;
