@@ -8,6 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from './lib/cli';
 
+// `npm run` starts scripts in the package folder; paths a user gives
+// (--values FILE, --output DIR) are meant relative to where they typed it.
+const invokedFrom = process.env.INIT_CWD;
+if (invokedFrom) process.chdir(invokedFrom);
+
 process.exitCode = main(process.argv.slice(2));
 
 // `cdk8s synth` empties its output folder before running us and then expects

@@ -151,6 +151,38 @@ describe('secure defaults of every container', () => {
   });
 });
 
+describe('the restricted Pod Security Standard the namespace enforces', () => {
+  // https://kubernetes.io/docs/concepts/security/pod-security-standards/ (restricted profile)
+  const ALLOWED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+
+  test('every namespace enforces restricted by default', () => {
+    for (const env of ENVIRONMENTS) {
+      const ns = envObjects(env).find((o) => o.kind === 'Namespace')!;
+      expect((ns.metadata as unknown as { labels: Record<string, string> }).labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    }
+  });
+
+  test('every pod would be admitted: volume types, host namespaces and ports, users, capabilities', () => {
+    for (const { env, o } of workloads) {
+      const spec = podOf(o).spec as PodSpecLike & { volumes?: Record<string, unknown>[]; hostIPC?: boolean };
+      const problems: string[] = [];
+      for (const v of spec.volumes ?? []) {
+        const type = Object.keys(v).find((k) => k !== 'name')!;
+        if (!ALLOWED_VOLUMES.has(type)) problems.push(`volume ${String(v.name)} is ${type}`);
+      }
+      if (spec.hostNetwork || spec.hostPID || spec.hostIPC) problems.push('shares a host namespace');
+      if (spec.securityContext?.runAsUser === 0) problems.push('pod runs as UID 0');
+      for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        if ((c.ports ?? []).some((p) => p.hostPort)) problems.push(`${c.name} uses a hostPort`);
+        if (c.securityContext?.runAsUser === 0) problems.push(`${c.name} runs as UID 0`);
+        const added = c.securityContext?.capabilities?.add ?? [];
+        if (added.some((cap) => cap !== 'NET_BIND_SERVICE')) problems.push(`${c.name} adds ${added.join(',')}`);
+      }
+      expect([id(env, o), problems]).toEqual([id(env, o), []]);
+    }
+  });
+});
+
 describe('helm template escaping', () => {
   test('Go template delimiters in our YAML survive Helm rendering', () => {
     expect(escapeTemplate('summary: "{{ $labels.instance }} is down"')).toBe('summary: "{{ "{{" }} $labels.instance {{ "}}" }} is down"');
