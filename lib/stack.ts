@@ -8,13 +8,14 @@ import { OutputFile, StackContext } from './core/context';
 import { renderNamespace } from './core/namespace';
 import { renderAlertmanager } from './alertmanager';
 import { renderGrafana } from './grafana';
+import { renderNetworkPolicies } from './network';
 import { renderPrometheus } from './prometheus';
 import { renderPrometheusRule } from './rules';
 import { Values } from './values/schema';
 
 type Renderer = (ctx: StackContext, projectVersion: string) => void;
 
-const COMPONENTS: readonly Renderer[] = [renderNamespace, renderPrometheus, renderPrometheusRule, renderAlertmanager, renderGrafana];
+const COMPONENTS: readonly Renderer[] = [renderNamespace, renderPrometheus, renderPrometheusRule, renderAlertmanager, renderGrafana, renderNetworkPolicies];
 
 /** Builds every enabled component of one environment into a fresh cdk8s App. */
 export function buildStack(values: Values, projectVersion: string): readonly OutputFile[] {

@@ -4,12 +4,12 @@ import { durationMs } from './duration';
 
 /** A Kubernetes label key (`app.kubernetes.io/name`) and value. */
 const LABEL_NAME = '([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)';
-const labelKey = z
+export const labelKey = z
   .string()
   .regex(new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${LABEL_NAME}$`), {
     message: 'expected a Kubernetes label key such as app.kubernetes.io/name',
   });
-const labelValue = z.string().regex(new RegExp(`^${LABEL_NAME}?$`), { message: 'expected a Kubernetes label value' });
+export const labelValue = z.string().regex(new RegExp(`^${LABEL_NAME}?$`), { message: 'expected a Kubernetes label value' });
 
 /** Service labels a target's Services must all carry; never empty (that would select every Service). */
 function selector(defaults: Record<string, string>, description: string) {

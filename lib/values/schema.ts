@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { alertmanagerValues } from '../alertmanager/values';
 import { GrafanaValues, grafanaValues } from '../grafana/values';
+import { networkPolicyValues } from '../network/values';
 import { prometheusValues } from '../prometheus/values';
 import { rulesValues } from '../rules/values';
 import { dnsLabel } from './types';
@@ -37,6 +38,7 @@ export const valuesSchema = z
     rules: rulesValues,
     alertmanager: alertmanagerValues,
     grafana: grafanaValues,
+    networkPolicies: networkPolicyValues,
   })
   .superRefine(crossComponentChecks)
   .prefault({})
