@@ -9,6 +9,8 @@
  */
 import { M } from '../../catalog/index';
 import { JOBS } from '../../catalog/jobs';
+import { ALERTS } from '../../rules/names';
+import { AlertPanelThresholds } from './alert-thresholds';
 import {
   barGaugePanel,
   DashboardSpec,
@@ -38,7 +40,7 @@ const API = job(JOBS.pynomalyApi);
 /** Series with a detector_type label, filtered by the detector variable too. */
 const DETECTOR = job(JOBS.pynomalyApi, { detector_type: '$detector_type' });
 
-export function anomalyDetection(failures: FailureComponents): DashboardSpec {
+export function anomalyDetection(failures: FailureComponents, alerts: AlertPanelThresholds): DashboardSpec {
   const DETECTION_ERRORS = job(JOBS.pynomalyApi, { component: { re: failures.detection } });
   const TRAINING_ERRORS = job(JOBS.pynomalyApi, { component: { re: failures.training } });
   return {
@@ -70,7 +72,7 @@ export function anomalyDetection(failures: FailureComponents): DashboardSpec {
             queries: [{ expr: `sum(${rate(M.pynomaly_errors_total, DETECTION_ERRORS)}) / sum(${rate(M.pynomaly_detections_total, API)})` }],
             unit: 'percentunit',
             decimals: 1,
-            thresholds: [[0.1, 'red']],
+            ...alerts.detectionFailureRatio,
           }),
           statPanel({
             title: 'Detection p95',
@@ -159,13 +161,13 @@ export function anomalyDetection(failures: FailureComponents): DashboardSpec {
           }),
           statPanel({
             title: 'Training failures (last hour)',
-            description: 'Errors of training components in the last hour; more than 5 is the TrainingJobFailures alert',
+            description: `Errors of training components in the last hour; red where the ${ALERTS.PynomalyTrainingFailures} alert fires`,
             queries: [{ expr: `sum(${increase(M.pynomaly_errors_total, TRAINING_ERRORS, '1h')}) or vector(0)` }],
             unit: 'short',
             decimals: 0,
             width: 6,
             height: 8,
-            thresholds: [[5, 'red']],
+            ...alerts.trainingFailures,
           }),
           piePanel({
             title: 'Trainings by detector type (range)',

@@ -5,10 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ValuesError } from '../../values/errors';
+import type { RuleThresholds } from '../../rules/values';
 import { Values } from '../../values/schema';
 import { DatasourceKey, enabledDatasources } from '../datasources';
 import { stableJson } from '../json';
 import { GrafanaValues } from '../values';
+import { alertPanelThresholds } from './alert-thresholds';
 import { anomalyDetection } from './anomaly-detection';
 import { infrastructure } from './infrastructure';
 import { buildDashboard, DashboardSpec } from './kit';
@@ -36,6 +38,8 @@ export interface DashboardInputs {
   /** Which `pynomaly_errors_total` components are detection and training failures: the alert rules' definition. */
   readonly detectionErrorComponents: string;
   readonly trainingErrorComponents: string;
+  /** The alert rules' thresholds, which panels restating an alert show. */
+  readonly alertThresholds: RuleThresholds;
 }
 
 export function dashboardInputs(values: Values): DashboardInputs {
@@ -43,15 +47,17 @@ export function dashboardInputs(values: Values): DashboardInputs {
     logTimeField: values.grafana.datasources.elasticsearch.timeField,
     detectionErrorComponents: values.rules.application.detectionComponentRegex,
     trainingErrorComponents: values.rules.application.trainingComponentRegex,
+    alertThresholds: values.rules.thresholds,
   };
 }
 
 /** Our dashboards. */
 export function builtinSpecs(inputs: DashboardInputs): DashboardSpec[] {
+  const alerts = alertPanelThresholds(inputs.alertThresholds);
   return [
-    systemOverview(),
-    anomalyDetection({ detection: inputs.detectionErrorComponents, training: inputs.trainingErrorComponents }),
-    infrastructure(),
+    systemOverview(alerts),
+    anomalyDetection({ detection: inputs.detectionErrorComponents, training: inputs.trainingErrorComponents }, alerts),
+    infrastructure(alerts),
     logsOverview(inputs.logTimeField),
     monitoringStack(),
   ];
@@ -61,7 +67,11 @@ function fileNameOf(uid: string): string {
   return `${uid.replace(/^pynomaly-/, '')}.json`;
 }
 
-/** Built dashboards by their inputs: environments usually share them, and building is the costly part. */
+/**
+ * Built dashboards by their inputs: environments usually share them, and
+ * building is the costly part. The key holds every input (thresholds
+ * included), so environments that differ in any share nothing.
+ */
 const builtinCache = new Map<string, DashboardFile[]>();
 
 /** Our dashboards whose datasources are all provisioned. */

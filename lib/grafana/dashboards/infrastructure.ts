@@ -1,10 +1,13 @@
 /**
  * Infrastructure: containers (cAdvisor), nodes (node-exporter), PostgreSQL,
  * the application cache and Redis, Elasticsearch (through its exporter: it has
- * no native /metrics) and the network.
+ * no native /metrics) and the network. Thresholds that restate an alert
+ * (container memory of limit, node CPU and disk, app cache hit ratio,
+ * Elasticsearch pending tasks) come from `rules.thresholds`.
  */
 import { M } from '../../catalog/index';
 import { JOBS } from '../../catalog/jobs';
+import { AlertPanelThresholds } from './alert-thresholds';
 import { barGaugePanel, DashboardSpec, gaugePanel, increase, job, quantile, rate, sel, statPanel, targetVariables, timeseriesPanel, valueText } from './kit';
 
 export const INFRASTRUCTURE_UID = 'pynomaly-infrastructure';
@@ -40,7 +43,7 @@ function upStat(title: string, metric: string, selector: string) {
   });
 }
 
-export function infrastructure(): DashboardSpec {
+export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
   return {
     uid: INFRASTRUCTURE_UID,
     title: 'Pynomaly / Infrastructure',
@@ -75,10 +78,8 @@ export function infrastructure(): DashboardSpec {
             ],
             unit: 'percentunit',
             width: 8,
-            thresholds: [
-              [0.8, 'orange'],
-              [0.9, 'red'],
-            ],
+            // PynomalyHighMemoryUsage compares the same ratio (for the API's containers).
+            ...alerts.memoryOfLimit,
           }),
           timeseriesPanel({
             title: 'CPU throttling by pod',
@@ -113,7 +114,7 @@ export function infrastructure(): DashboardSpec {
             unit: 'percentunit',
             max: 1,
             width: 8,
-            thresholds: [[0.8, 'red']],
+            ...alerts.hostCpu,
           }),
           timeseriesPanel({
             title: 'Memory used by node',
@@ -149,10 +150,7 @@ export function infrastructure(): DashboardSpec {
             unit: 'percentunit',
             min: 0,
             max: 1,
-            thresholds: [
-              [0.8, 'orange'],
-              [0.9, 'red'],
-            ],
+            ...alerts.disk,
           }),
           timeseriesPanel({
             title: 'Disk I/O busy by device',
@@ -273,6 +271,8 @@ export function infrastructure(): DashboardSpec {
             min: 0,
             max: 1,
             width: 8,
+            // The ratio PynomalyLowCacheHitRate compares, per cache as the alert does.
+            ...alerts.cacheHitRatio,
           }),
           timeseriesPanel({
             title: 'Redis memory',
@@ -324,7 +324,7 @@ export function infrastructure(): DashboardSpec {
             title: 'Pending tasks',
             queries: [{ expr: `max(${M.elasticsearch_cluster_health_number_of_pending_tasks}${ES})` }],
             unit: 'short',
-            thresholds: [[5, 'orange']],
+            ...alerts.elasticsearchPendingTasks,
           }),
           statPanel({ title: 'Documents', queries: [{ expr: `sum(${M.elasticsearch_indices_docs}${ES})` }], unit: 'short' }),
           upStat('Exporter reaches cluster', M.elasticsearch_cluster_health_up, ES),

@@ -1,10 +1,12 @@
 /**
  * System Overview: is the API up, how much traffic, how many errors, how fast,
- * and what it costs in memory and CPU. Thresholds follow the alert rules'
- * intent (error ratio 10 % warning / 25 % critical, p95 above 2 s).
+ * and what it costs in memory and CPU. Thresholds that restate an alert
+ * (error ratio, p95 latency, app CPU, cache hit ratio) come from
+ * `rules.thresholds` (see ./alert-thresholds.ts).
  */
 import { M } from '../../catalog/index';
 import { JOBS } from '../../catalog/jobs';
+import { AlertPanelThresholds } from './alert-thresholds';
 import { DashboardSpec, heatmapPanel, increase, job, quantile, rate, statPanel, tablePanel, targetVariables, timeseriesPanel, gaugePanel } from './kit';
 
 export const SYSTEM_OVERVIEW_UID = 'pynomaly-system-overview';
@@ -16,7 +18,7 @@ const API_4XX = job(JOBS.pynomalyApi, { status_code: { re: '4..' } });
 const requests = `sum(${rate(M.pynomaly_http_requests_total, API)})`;
 const errorRatio = `sum(${rate(M.pynomaly_http_requests_total, API_5XX)}) / ${requests}`;
 
-export function systemOverview(): DashboardSpec {
+export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
   return {
     uid: SYSTEM_OVERVIEW_UID,
     title: 'Pynomaly / System Overview',
@@ -44,19 +46,13 @@ export function systemOverview(): DashboardSpec {
             queries: [{ expr: errorRatio }],
             unit: 'percentunit',
             decimals: 2,
-            thresholds: [
-              [0.1, 'orange'],
-              [0.25, 'red'],
-            ],
+            ...alerts.errorRatio,
           }),
           statPanel({
             title: 'Latency p95',
             queries: [{ expr: quantile(0.95, M.pynomaly_http_request_duration_seconds, API) }],
             unit: 's',
-            thresholds: [
-              [1, 'orange'],
-              [2, 'red'],
-            ],
+            ...alerts.latencyP95,
           }),
           statPanel({ title: 'Active users', queries: [{ expr: `sum(${M.pynomaly_active_users}${API})` }], unit: 'short' }),
           statPanel({
@@ -92,10 +88,7 @@ export function systemOverview(): DashboardSpec {
             ],
             unit: 'percentunit',
             min: 0,
-            thresholds: [
-              [0.1, 'orange'],
-              [0.25, 'red'],
-            ],
+            ...alerts.errorRatio,
           }),
           timeseriesPanel({
             title: 'Application errors by type',
@@ -115,7 +108,8 @@ export function systemOverview(): DashboardSpec {
               legend: `p${Math.round(q * 100)}`,
             })),
             unit: 's',
-            thresholds: [[2, 'red']],
+            // The alert is on p95; the line shows where it fires.
+            ...alerts.latencyLine,
           }),
           heatmapPanel({
             title: 'Request duration distribution',
@@ -153,6 +147,8 @@ export function systemOverview(): DashboardSpec {
             ],
             unit: 'percent',
             width: 8,
+            // The line of PynomalyHighCpuUsage, which watches the app's own figure.
+            ...alerts.appCpu,
           }),
           timeseriesPanel({
             title: 'Active database connections',
@@ -181,12 +177,8 @@ export function systemOverview(): DashboardSpec {
             unit: 'percentunit',
             min: 0,
             max: 1,
-            // Low is bad here: red below 50 %, the LowCacheHitRate alert's threshold.
-            baseColor: 'red',
-            thresholds: [
-              [0.5, 'orange'],
-              [0.8, 'green'],
-            ],
+            // Low is bad here: red below the PynomalyLowCacheHitRate alert's threshold.
+            ...alerts.cacheHitRatio,
           }),
           timeseriesPanel({
             title: 'Active users and detectors',
