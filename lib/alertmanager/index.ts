@@ -13,7 +13,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { StackContext } from '../core/context';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, container, dataClaimTemplate, httpProbe, podTemplate, service, spreadAcrossNodes } from '../core/workload';
+import { checksum, container, httpProbe, persistentStatefulSet, service } from '../core/workload';
 import { toYaml } from '../synth/yaml';
 import { alertmanagerConfig, SecretMount } from './config';
 import { ALERTMANAGER, alertmanagerPodHost } from './constants';
@@ -92,25 +92,17 @@ function statefulSet(
       { name: 'data', mountPath: ALERTMANAGER.dataDir },
     ],
   });
-  new k8s.KubeStatefulSet(chart, 'statefulset', {
-    metadata: { name: ALERTMANAGER.name },
-    spec: {
-      serviceName: ALERTMANAGER.headlessService,
-      replicas: v.replicas,
-      podManagementPolicy: 'Parallel',
-      selector: { matchLabels: selectorLabels(identity) },
-      template: podTemplate({
-        identity,
-        containers: [alertmanager],
-        runAsUser: ALERTMANAGER.uid,
-        annotations: { 'checksum/config': configChecksum },
-        affinity: spreadAcrossNodes(identity, v.replicas),
-        volumes: [
-          { name: 'config', configMap: { name: ALERTMANAGER.configMap } },
-          ...secretMounts.map(secretVolume),
-        ],
-      }),
-      volumeClaimTemplates: [dataClaimTemplate(identity, v.storage)],
+  persistentStatefulSet(chart, 'statefulset', {
+    name: ALERTMANAGER.name,
+    serviceName: ALERTMANAGER.headlessService,
+    replicas: v.replicas,
+    storage: v.storage,
+    pod: {
+      identity,
+      containers: [alertmanager],
+      runAsUser: ALERTMANAGER.uid,
+      annotations: { 'checksum/config': configChecksum },
+      volumes: [{ name: 'config', configMap: { name: ALERTMANAGER.configMap } }, ...secretMounts.map(secretVolume)],
     },
   });
 }

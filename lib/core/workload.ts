@@ -215,6 +215,36 @@ export function dataClaimTemplate(identity: AppIdentity, storage: StorageValues)
   return { metadata: { name: 'data', labels: selectorLabels(identity) }, spec: claimSpec(storage) };
 }
 
+export interface StatefulSetOptions {
+  readonly name: string;
+  /** The (headless) Service that gives each replica its DNS name. */
+  readonly serviceName: string;
+  readonly replicas: number;
+  /** The pod; its identity gives the selector, and replicas are spread across nodes. */
+  readonly pod: Omit<PodTemplateOptions, 'affinity'>;
+  /** The `data` volume of each replica. */
+  readonly storage: StorageValues;
+}
+
+/**
+ * A StatefulSet of replicas that each own a `data` claim, started in parallel
+ * (they do not depend on each other's order) and spread across nodes.
+ */
+export function persistentStatefulSet(scope: Construct, id: string, opts: StatefulSetOptions): k8s.KubeStatefulSet {
+  const identity = opts.pod.identity;
+  return new k8s.KubeStatefulSet(scope, id, {
+    metadata: { name: opts.name },
+    spec: {
+      serviceName: opts.serviceName,
+      replicas: opts.replicas,
+      podManagementPolicy: 'Parallel',
+      selector: { matchLabels: selectorLabels(identity) },
+      template: podTemplate({ ...opts.pod, affinity: spreadAcrossNodes(identity, opts.replicas) }),
+      volumeClaimTemplates: [dataClaimTemplate(identity, opts.storage)],
+    },
+  });
+}
+
 export function serviceAccount(scope: Construct, id: string, name: string): k8s.KubeServiceAccount {
   return new k8s.KubeServiceAccount(scope, id, {
     metadata: { name },

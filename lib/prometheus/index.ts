@@ -15,8 +15,8 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { StackContext } from '../core/context';
-import { AppIdentity, selectorLabels } from '../core/labels';
-import { container, dataClaimTemplate, httpProbe, podTemplate, service, serviceAccount, spreadAcrossNodes } from '../core/workload';
+import { AppIdentity } from '../core/labels';
+import { container, httpProbe, persistentStatefulSet, service, serviceAccount } from '../core/workload';
 import { ruleFiles } from '../rules';
 import { toYaml } from '../synth/yaml';
 import type { Values } from '../values/schema';
@@ -115,28 +115,23 @@ function statefulSet(chart: Chart, identity: AppIdentity, v: PrometheusValues): 
     livenessProbe: httpProbe('/healthz', CONFIG_RELOADER.port.name, { periodSeconds: 30 }),
     volumeMounts: [configMount, rulesMount],
   });
-  new k8s.KubeStatefulSet(chart, 'statefulset', {
-    metadata: { name: PROMETHEUS.name },
-    spec: {
-      serviceName: PROMETHEUS.name,
-      replicas: v.replicas,
-      podManagementPolicy: 'Parallel',
-      selector: { matchLabels: selectorLabels(identity) },
-      template: podTemplate({
-        identity,
-        containers: [prometheus, reloader],
-        runAsUser: PROMETHEUS.uid,
-        serviceAccountName: PROMETHEUS.name,
-        // Kubernetes service discovery and kubelet scraping authenticate with the ServiceAccount token.
-        automountServiceAccountToken: true,
-        terminationGracePeriodSeconds: 600,
-        affinity: spreadAcrossNodes(identity, v.replicas),
-        volumes: [
-          { name: 'config', configMap: { name: PROMETHEUS.configMap } },
-          { name: 'rules', configMap: { name: PROMETHEUS.rulesConfigMap } },
-        ],
-      }),
-      volumeClaimTemplates: [dataClaimTemplate(identity, v.storage)],
+  persistentStatefulSet(chart, 'statefulset', {
+    name: PROMETHEUS.name,
+    serviceName: PROMETHEUS.name,
+    replicas: v.replicas,
+    storage: v.storage,
+    pod: {
+      identity,
+      containers: [prometheus, reloader],
+      runAsUser: PROMETHEUS.uid,
+      serviceAccountName: PROMETHEUS.name,
+      // Kubernetes service discovery and kubelet scraping authenticate with the ServiceAccount token.
+      automountServiceAccountToken: true,
+      terminationGracePeriodSeconds: 600,
+      volumes: [
+        { name: 'config', configMap: { name: PROMETHEUS.configMap } },
+        { name: 'rules', configMap: { name: PROMETHEUS.rulesConfigMap } },
+      ],
     },
   });
 }
