@@ -66,23 +66,20 @@ function serviceScrapeConfig(t: ServiceTarget): ScrapeConfig {
     ...Object.entries(SERVICE_TARGET_LABELS).map(([target, source]) => copyLabel(source, target)),
   ];
   return {
-    job_name: t.job,
-    scrape_interval: t.interval,
-    scrape_timeout: t.timeout,
-    metrics_path: t.path,
-    scheme: t.scheme,
+    ...scrapeSettings(t),
     kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [...t.namespaces] } }],
     relabel_configs: relabels.map(toNative),
   };
 }
 
+/** What every job states the same way: name, interval, timeout, path and scheme. */
+function scrapeSettings(t: ServiceTarget | KubeletTarget): Pick<ScrapeConfig, 'job_name' | 'scrape_interval' | 'scrape_timeout' | 'metrics_path' | 'scheme'> {
+  return { job_name: t.job, scrape_interval: t.interval, scrape_timeout: t.timeout, metrics_path: t.path, scheme: t.scheme };
+}
+
 function kubeletScrapeConfig(t: KubeletTarget): ScrapeConfig {
   return {
-    job_name: t.job,
-    scrape_interval: t.interval,
-    scrape_timeout: t.timeout,
-    metrics_path: t.path,
-    scheme: t.scheme,
+    ...scrapeSettings(t),
     // `authorization` rather than the older bearer_token_file: both Prometheus 2.x and 3.x read it.
     authorization: { type: 'Bearer', credentials_file: t.bearerTokenFile },
     tls_config: { ca_file: t.caFile, insecure_skip_verify: t.insecureSkipVerify },

@@ -457,18 +457,22 @@ const ALL: dashboard.VariableOption = { selected: true, text: 'All', value: '$__
 
 /** A multi-value Prometheus query variable with "All" = `.*` (matches series without the label too). */
 export function promVariable(name: string, label: string, query: string): dashboard.VariableModel {
+  return { ...queryVariable(name, label, 'prometheus', query, '.*'), definition: query };
+}
+
+/** A multi-value query variable refreshed with the time range, sorted, with "All" = `allValue`. */
+function queryVariable(name: string, label: string, source: 'prometheus' | 'elasticsearch', query: string, allValue: string): dashboard.VariableModel {
   return {
     type: lit<dashboard.VariableType>('query'),
     name,
     label,
-    datasource: datasourceRef('prometheus'),
+    datasource: datasourceRef(source),
     query,
-    definition: query,
     refresh: 2 as dashboard.VariableRefresh.OnTimeRangeChanged,
     sort: 1 as dashboard.VariableSort.AlphabeticalAsc,
     multi: true,
     includeAll: true,
-    allValue: '.*',
+    allValue,
     current: ALL,
   };
 }
@@ -488,19 +492,7 @@ export function targetVariables(jobs: readonly string[]): dashboard.VariableMode
 
 /** Values of an Elasticsearch keyword field; a custom "All" value is used as written (`field:*`). */
 export function esTermsVariable(name: string, label: string, field: string): dashboard.VariableModel {
-  return {
-    type: lit<dashboard.VariableType>('query'),
-    name,
-    label,
-    datasource: datasourceRef('elasticsearch'),
-    query: JSON.stringify({ find: 'terms', field }),
-    refresh: 2 as dashboard.VariableRefresh.OnTimeRangeChanged,
-    sort: 1 as dashboard.VariableSort.AlphabeticalAsc,
-    multi: true,
-    includeAll: true,
-    allValue: '*',
-    current: ALL,
-  };
+  return queryVariable(name, label, 'elasticsearch', JSON.stringify({ find: 'terms', field }), '*');
 }
 
 /** A fixed list of values; "All" selects every one of them. */
