@@ -1,17 +1,54 @@
 /**
- * Command line of `npm run synth` / `cdk8s synth`:
- *   --env NAME        environment to render (repeatable; default: dev, staging, prod)
- *   --values FILE     values file layered over values/<env>.yaml (repeatable)
- *   --set KEY=VALUE   value layered over everything else (repeatable, typed as Helm does)
- *   --output DIR      where to write (default: dist)
+ * Command line of `npm run synth` / `cdk8s synth` (`--help` prints it).
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ENVIRONMENTS } from './values/schema';
 import { ValuesError } from './values/errors';
-import { synth, SynthOptions } from './synth/synth';
+import { OutputError } from './synth/output';
+import { projectRoot, synth, SynthOptions } from './synth/synth';
 
 export class UsageError extends Error {}
 
+class HelpRequested extends Error {}
+
 const USAGE = 'usage: npm run synth -- [--env NAME]... [--values FILE]... [--set KEY=VALUE]... [--output DIR]';
+
+/** The environments: one per values/<env>.yaml, the known ones first in their order. */
+export function environments(valuesDir = join(projectRoot(), 'values')): string[] {
+  const found = readdirSync(valuesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length));
+  const rank = (e: string): number => {
+    const i = (ENVIRONMENTS as readonly string[]).indexOf(e);
+    return i < 0 ? ENVIRONMENTS.length : i;
+  };
+  return found.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+}
+
+export function helpText(): string {
+  return `${USAGE}
+
+Synthesizes the Pynomaly monitoring stack: dist/<env>/ (plain YAML and a
+Kustomization) and dist/helm/<env>/ (a Helm chart) for each environment.
+
+  -e, --env NAME        environment to render (repeatable); default: all of them
+                        environments: ${environments().join(', ')} (one per values/<env>.yaml)
+  -f, --values FILE     values file layered over values/<env>.yaml (repeatable)
+      --set KEY=VALUE   value layered over everything else (repeatable; Helm's syntax
+                        and typing: a.b=1, a={x,y}, a[0]=x, null restores the default)
+  -o, --output DIR      where to write (default: dist); a new or empty folder, or one
+                        this command wrote (it keeps a .pynomaly-monitoring.json there)
+  -h, --help            this text
+
+Every value, its default and meaning: dist/values.yaml.
+
+examples:
+  npm run synth
+  npm run synth -- --env prod --set prometheus.retention=15d
+  npm run synth -- --env staging --values my-staging.yaml --output /tmp/preview
+`;
+}
 
 export function parseArgs(argv: readonly string[]): SynthOptions {
   const envs: string[] = [];
@@ -28,6 +65,10 @@ export function parseArgs(argv: readonly string[]): SynthOptions {
       return v;
     };
     switch (flag) {
+      case '--help':
+      case '-h':
+      case 'help':
+        throw new HelpRequested();
       case '--env':
       case '-e':
         envs.push(next());
@@ -53,7 +94,11 @@ export function parseArgs(argv: readonly string[]): SynthOptions {
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
     }
   }
-  return { envs: envs.length ? [...new Set(envs)] : [...ENVIRONMENTS], valuesFiles, sets, output };
+  const known = environments();
+  for (const env of envs) {
+    if (!known.includes(env)) throw new UsageError(`--env ${env}: unknown environment (environments: ${known.join(', ')}; each is a values/<env>.yaml)`);
+  }
+  return { envs: envs.length ? [...new Set(envs)] : known, valuesFiles, sets, output };
 }
 
 function splitOnce(arg: string): [string, string] {
@@ -69,7 +114,11 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(`synthesized ${opts.envs.join(', ')}: ${files} files in ${output}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof ValuesError || e instanceof UsageError) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(helpText());
+      return 0;
+    }
+    if (e instanceof ValuesError || e instanceof UsageError || e instanceof OutputError) {
       process.stderr.write(`error: ${e.message}\nnothing was written.\n`);
       return 1;
     }

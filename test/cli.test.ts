@@ -77,13 +77,26 @@ describe('determinism', () => {
   });
 });
 
+describe('help', () => {
+  test.each([['--help'], ['-h'], ['help']])('%s prints the usage, the environments and examples, and exits 0', (flag) => {
+    const r = runSynth([flag]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^usage: npm run synth -- /);
+    expect(r.stdout).toContain('environments: dev, staging, prod (one per values/<env>.yaml)');
+    for (const flagName of ['--env', '--values', '--set', '--output']) expect(r.stdout).toContain(flagName);
+    expect(r.stdout).toContain('npm run synth -- --env prod --set prometheus.retention=15d');
+  });
+});
+
 describe('bad input: non-zero exit, one clear message, nothing written', () => {
   const cases: [string, string[], RegExp][] = [
     ['invalid duration', ['--set', 'prometheus.retention=banana'], /--set prometheus\.retention=banana: prometheus\.retention: expected a Prometheus duration/],
     ['negative replicas', ['--set', 'prometheus.replicas=-1'], /--set prometheus\.replicas=-1: prometheus\.replicas: expected an integer >= 1, got -1/],
     ['unknown key', ['--set', 'prometheus.retnetion=1d'], /unknown key \(did you mean prometheus\.retention\?\)/],
     ['missing values file', ['--values', '/nonexistent.yaml'], /--values \/nonexistent\.yaml: file not found/],
-    ['unknown environment', ['--env', 'qa'], /values\/qa\.yaml: file not found/],
+    ['unknown environment', ['--env', 'qa'], /--env qa: unknown environment \(environments: dev, staging, prod; each is a values\/<env>\.yaml\)/],
+    ['values file that is a folder', ['--values', '/tmp'], /--values \/tmp: is a folder; expected a YAML values file/],
     ['unknown argument', ['--frobnicate'], /unknown argument "--frobnicate"/],
   ];
   test.each(cases)('%s', (_name, args, message) => {
@@ -102,6 +115,16 @@ describe('bad input: non-zero exit, one clear message, nothing written', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`--values ${bad}:3:1: malformed YAML`);
     expect(treeDigest(out)).toEqual(baseline);
+  });
+  test.each([
+    ['empty', ''],
+    ['comments only', '# nothing to change yet\n\n# (Helm takes this as an empty layer)\n'],
+  ])('an %s values file is an empty layer, as in Helm', (_name, content) => {
+    const file = join(tmp, `empty-${content.length}.yaml`);
+    writeFileSync(file, content);
+    const again = join(tmp, `empty-layer-${content.length}`);
+    expect(runSynth(['--output', again, '--values', file]).status).toBe(0);
+    expect(treeDigest(again)).toEqual(baseline);
   });
   test('a failure on a fresh output folder creates nothing', () => {
     const fresh = join(tmp, 'never');

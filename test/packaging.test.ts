@@ -4,7 +4,7 @@
  * the plain objects) and the Kustomization (kubectl kustomize renders the same
  * set of objects).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { Manifest } from '../lib/synth/render';
@@ -41,45 +41,99 @@ function expectSameObjects(rendered: readonly Manifest[], plain: readonly Manife
   for (const o of rendered) expect(o).toEqual(byId.get(idOf(o)));
 }
 
+/** The namespace an environment was synthesized for (the chart installs only there). */
+const namespaceOf = (env: string): string => envObjects(env).find((o) => o.kind === 'Namespace')!.metadata.name;
+
+/** The plain objects the chart holds: all but the release Namespace (the user creates it before `helm install`). */
+const chartObjects = (env: string, opts: { includeSubfolders?: boolean } = {}): Manifest[] =>
+  envObjects(env, opts).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespaceOf(env)));
+
 describeWithTool('helm', 'Helm chart per environment', (helm) => {
+  const template = (env: string, ...extra: string[]) => run(helm, ['template', 'pynomaly-monitoring', join(out, 'helm', env), '-n', namespaceOf(env), ...extra]);
+
   test.each([...ENVIRONMENTS])('helm lint --strict accepts the %s chart', (env) => {
-    const r = run(helm, ['lint', '--strict', join(out, 'helm', env)]);
+    const r = run(helm, ['lint', '--strict', join(out, 'helm', env), '-n', namespaceOf(env)]);
     expect(r.stdout + r.stderr).toContain('1 chart(s) linted, 0 chart(s) failed');
     expect(r.status).toBe(0);
   });
 
   test.each([...ENVIRONMENTS])('helm template of %s renders exactly the objects of the plain YAML', (env) => {
-    const r = run(helm, ['template', 'pynomaly-monitoring', join(out, 'helm', env)]);
+    const r = template(env);
     expect(r.stderr).toBe('');
-    expectSameObjects(parseStream(r.stdout), envObjects(env));
+    expectSameObjects(parseStream(r.stdout), chartObjects(env));
   });
 
   test('with the prometheus-operator API present, the chart adds exactly the operator folder', () => {
-    const r = run(helm, ['template', 'pynomaly-monitoring', join(out, 'helm', 'prod'), '--api-versions', 'monitoring.coreos.com/v1']);
+    const r = template('prod', '--api-versions', 'monitoring.coreos.com/v1');
     expect(r.status).toBe(0);
-    expectSameObjects(parseStream(r.stdout), envObjects('prod', { includeSubfolders: true }));
+    expectSameObjects(parseStream(r.stdout), chartObjects('prod', { includeSubfolders: true }));
   });
 
-  test('the values switches of the operator resources still apply at helm install time', () => {
-    const args = ['template', 'x', join(out, 'helm', 'prod'), '--api-versions', 'monitoring.coreos.com/v1'];
-    const kinds = (extra: string[]): string[] => parseStream(run(helm, [...args, ...extra]).stdout).map((o) => o.kind);
-    expect(kinds([])).toContain('PrometheusRule');
-    expect(kinds(['--set', 'rules.prometheusRule.enabled=false'])).not.toContain('PrometheusRule');
-    expect(kinds(['--set', 'prometheus.serviceMonitors.enabled=false'])).not.toContain('ServiceMonitor');
-    expect(kinds(['--set', 'prometheus.serviceMonitors.enabled=false'])).toContain('PrometheusRule');
+  test('every key of the chart values.yaml takes effect at helm template time', () => {
+    const chartValues = yaml.load(readFileSync(join(out, 'helm', 'prod', 'values.yaml'), 'utf8')) as Record<string, Record<string, Record<string, boolean>>>;
+    expect(chartValues).toEqual({ prometheus: { serviceMonitors: { enabled: true } }, rules: { prometheusRule: { enabled: true } } });
+    const kinds = (...extra: string[]): string[] => {
+      const r = template('prod', '--api-versions', 'monitoring.coreos.com/v1', ...extra);
+      expect(r.status).toBe(0);
+      return parseStream(r.stdout).map((o) => o.kind);
+    };
+    expect(kinds()).toEqual(expect.arrayContaining(['PrometheusRule', 'ServiceMonitor']));
+    expect(kinds('--set', 'rules.prometheusRule.enabled=false')).not.toContain('PrometheusRule');
+    expect(kinds('--set', 'prometheus.serviceMonitors.enabled=false')).not.toContain('ServiceMonitor');
+    expect(kinds('--set', 'prometheus.serviceMonitors.enabled=false')).toContain('PrometheusRule');
   });
 
-  test('createNamespace=false drops the Namespace for `helm install --create-namespace`', () => {
-    const r = run(helm, ['template', 'x', join(out, 'helm', 'dev'), '--set', 'createNamespace=false']);
-    const kinds = parseStream(r.stdout).map((o) => o.kind);
-    expect(kinds).not.toContain('Namespace');
-    expect(kinds.length).toBe(envObjects('dev').length - 1);
-  });
-
-  test('the chart schema rejects a bad value the way our CLI does', () => {
-    const r = run(helm, ['template', 'x', join(out, 'helm', 'dev'), '--set', 'prometheus.retnetion=1d']);
+  test.each([
+    ['a synth-time value', ['--set', 'prometheus.retention=7d'], 'prometheus.retention', 'npm run synth -- --env prod --set prometheus.retention=7d'],
+    ['a switch of a whole component', ['--set', 'grafana.enabled=false'], 'grafana.enabled', 'npm run synth -- --env prod --set grafana.enabled=false'],
+    ['an integer', ['--set', 'prometheus.replicas=5'], 'prometheus.replicas', 'npm run synth -- --env prod --set prometheus.replicas=5'],
+    ['a typo', ['--set', 'prometheus.retnetion=1d'], 'prometheus.retnetion', '--set prometheus.retnetion=1d'],
+    ['the old createNamespace switch', ['--set', 'createNamespace=false'], 'createNamespace', '--set createNamespace=false'],
+  ])('%s fails helm template, naming the key and the synth command that changes it', (_name, args, key, command) => {
+    const r = template('prod', ...args);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/retnetion/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${key} is fixed when the chart is synthesized`);
+    expect(r.stderr).toContain(command);
+  });
+
+  test('a values file with a synth-time key fails the same way', () => {
+    const file = join(out, 'helm-values.yaml');
+    writeFileSync(file, 'rules:\n  prometheusRule:\n    enabled: false\n  thresholds:\n    errorRate: 0.5\n');
+    const r = template('prod', '-f', file);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('rules.thresholds.errorRate is fixed when the chart is synthesized');
+  });
+
+  test('helm install into the synthesized namespace takes a live value and refuses a synth-time one', () => {
+    const install = (...extra: string[]) =>
+      run(helm, ['install', '--dry-run=client', 'pynomaly-monitoring', join(out, 'helm', 'prod'), '-n', namespaceOf('prod'), ...extra]);
+    expect(install('--set', 'rules.prometheusRule.enabled=false').status).toBe(0);
+    const refused = install('--set', 'prometheus.retention=7d');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('npm run synth -- --env prod --set prometheus.retention=7d');
+  });
+
+  test('a live value of the wrong type is refused by the chart schema', () => {
+    const r = template('prod', '--set', 'rules.prometheusRule.enabled=maybe');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/prometheusRule\/enabled.*want boolean/);
+  });
+
+  test.each([
+    ['helm install -n other', ['install', '--dry-run=client', 'pynomaly-monitoring', '-n', 'other']],
+    ['helm install without -n', ['install', '--dry-run=client', 'pynomaly-monitoring']],
+    ['helm template -n other', ['template', 'pynomaly-monitoring', '-n', 'other']],
+  ])('%s fails with a clear message', (_name, args) => {
+    const r = run(helm, [...args, join(out, 'helm', 'prod')]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`this chart was synthesized for namespace ${namespaceOf('prod')}: install it with -n ${namespaceOf('prod')}`);
+  });
+
+  test('the chart never holds the release Namespace (Helm keeps its release record there, so it exists first)', () => {
+    const kinds = parseStream(template('dev').stdout).map((o) => o.kind);
+    expect(kinds).not.toContain('Namespace');
+    expect(readFileSync(join(out, 'helm', 'dev', 'values.yaml'), 'utf8')).toContain(`kubectl apply -f dist/dev/00-namespace.yaml`);
   });
 });
 

@@ -5,8 +5,8 @@ import { StackContext } from './context';
 export function renderNamespace(ctx: StackContext, version: string): void {
   const { values } = ctx;
   if (!values.createNamespace) return;
-  // In the Helm chart, `--set createNamespace=false` drops it for `helm install --create-namespace`.
-  const chart = ctx.chart('00-namespace', ctx.identity('pynomaly-monitoring', 'namespace', version), { helmCondition: 'createNamespace' });
+  // The Helm chart leaves it out: Helm keeps its release record in the release namespace, which must exist first.
+  const chart = ctx.chart('00-namespace', ctx.identity('pynomaly-monitoring', 'namespace', version));
   const level = values.podSecurity.enforce;
   new k8s.KubeNamespace(chart, 'namespace', {
     metadata: {

@@ -4,7 +4,7 @@
  */
 import { buildStack } from '../stack';
 import { Values } from '../values/schema';
-import { renderHelmChart } from './helm';
+import { ChartMeta, renderHelmChart } from './helm';
 import { toYaml, toYamlStream } from './yaml';
 
 /** Kinds that live outside namespaces: cdk8s gives every object the chart's namespace. */
@@ -58,15 +58,14 @@ function scopeNamespace(o: Manifest): Manifest {
 }
 
 /** Every file of one environment: manifests, Kustomizations and the Helm chart. */
-export function renderEnvironmentFiles(
-  env: string,
-  rendered: RenderedEnvironment,
-  chartMeta: { version: string; valuesYaml: string; valuesSchemaJson: string },
-): Map<string, string> {
+export function renderEnvironmentFiles(env: string, rendered: RenderedEnvironment, chartMeta: ChartMeta): Map<string, string> {
   const out = new Map<string, string>();
+  const yamlByPath = new Map<string, string>();
   const byFolder = new Map<string, string[]>();
   for (const f of rendered.files) {
-    out.set(`${env}/${f.path}`, toYamlStream(f.objects));
+    const text = toYamlStream(f.objects);
+    yamlByPath.set(f.path, text);
+    out.set(`${env}/${f.path}`, text);
     const slash = f.path.lastIndexOf('/');
     const folder = slash < 0 ? '' : f.path.slice(0, slash);
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), f.path.slice(slash + 1)]);
@@ -78,7 +77,8 @@ export function renderEnvironmentFiles(
     const prefix = folder ? `${env}/${folder}/` : `${env}/`;
     out.set(`${prefix}Kustomization`, kustomization(resources));
   }
-  for (const [path, content] of renderHelmChart(rendered, chartMeta)) out.set(`helm/${env}/${path}`, content);
+  // The chart reuses the YAML dumped above: dumping is a fifth of the synth.
+  for (const [path, content] of renderHelmChart(rendered, yamlByPath, chartMeta)) out.set(`helm/${env}/${path}`, content);
   return out;
 }
 

@@ -1,14 +1,17 @@
 /**
  * Synthesis of every requested environment into an output folder, all or
- * nothing: everything is rendered in memory first, then written to a temporary
- * sibling folder that replaces the output folder only when complete.
+ * nothing: everything is rendered in memory first, then written by
+ * ./output.ts, which switches the whole folder atomically and touches only
+ * the files it owns.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { metricsReferenceMarkdown } from '../catalog/reference';
 import { runbookMarkdown } from '../rules/runbook';
-import { documentedValuesYaml } from '../values/document';
+import { documentedValuesYaml, JsonSchema } from '../values/document';
 import { loadValues, valuesJsonSchema } from '../values/load';
 import { valuesSchema } from '../values/schema';
+import { writeOutput } from './output';
 import { renderEnvironmentFiles, renderObjects } from './render';
 
 export interface SynthOptions {
@@ -36,76 +39,50 @@ export function projectVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** Files written once at the top of the output, whatever environments are rendered. */
+const TOP_LEVEL_FILES = ['values.yaml', 'values.schema.json', 'runbooks.md', 'metrics.md'] as const;
+
 /** Renders every file of the requested environments, in memory. */
 export function renderAll(opts: SynthOptions): Map<string, string> {
   const version = projectVersion();
   const valuesDir = opts.valuesDir ?? join(projectRoot(), 'values');
-  const schemaJson = JSON.stringify(valuesJsonSchema(), null, 2) + '\n';
-  const files = new Map<string, string>();
-  files.set('values.schema.json', schemaJson);
-  files.set(
-    'values.yaml',
-    documentedValuesYaml(valuesSchema.parse({}), valuesJsonSchema(), 'Defaults of every value (generated from lib/values/schema.ts).\nvalues/<env>.yaml, --values FILE and --set key=value are layered on top, as in Helm.\n'),
-  );
-  // The page every alert's runbook_url points into (rules.runbookBaseUrl), for the default thresholds.
-  files.set('runbooks.md', runbookMarkdown(valuesSchema.parse({})));
+  const schema = valuesJsonSchema() as JsonSchema;
+  const defaults = valuesSchema.parse({});
+  const top: Record<(typeof TOP_LEVEL_FILES)[number], string> = {
+    'values.schema.json': JSON.stringify(schema, null, 2) + '\n',
+    'values.yaml': documentedValuesYaml(
+      defaults,
+      schema,
+      'Defaults of every value (generated from lib/values/schema.ts).\nvalues/<env>.yaml, --values FILE and --set key=value are layered on top, as in Helm.\n',
+    ),
+    // The page every alert's runbook_url points into (rules.runbookBaseUrl), for the default thresholds.
+    'runbooks.md': runbookMarkdown(defaults),
+    'metrics.md': metricsReferenceMarkdown(),
+  };
+  const files = new Map<string, string>(Object.entries(top));
   for (const env of opts.envs) {
     const values = loadValues({ env, valuesDir, valuesFiles: opts.valuesFiles, sets: opts.sets, baseLayer: { environment: env } });
     const rendered = renderObjects(values, version);
-    const valuesYaml = documentedValuesYaml(values, valuesJsonSchema(), `Values of the ${env} environment, as synthesized (informational:\nthe templates are already rendered with them).\n`);
-    for (const [path, content] of renderEnvironmentFiles(env, rendered, { version, valuesYaml, valuesSchemaJson: schemaJson })) {
+    const synthesizedValuesYaml = documentedValuesYaml(values, schema, `Values of the ${env} environment, as synthesized (informational: the chart's\ntemplates are already rendered with them; values.yaml lists what Helm may still change).\n`);
+    for (const [path, content] of renderEnvironmentFiles(env, rendered, { version, valuesSchema: schema, synthesizedValuesYaml })) {
       files.set(path, content);
     }
   }
   return files;
 }
 
-/**
- * Writes `files` as the new content of `output`: the paths this run owns (the
- * folders of the rendered environments and the top-level values files) are
- * written to a staging folder beside `output`, then swapped in by rename; other
- * environments already in `output` stay untouched.
- */
-export function writeAtomically(output: string, files: Map<string, string>, envs: readonly string[]): void {
-  const target = resolve(output);
-  const staging = `${target}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    const made = new Set<string>();
-    for (const [path, content] of files) {
-      const full = join(staging, path);
-      const dir = dirname(full);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      writeFileSync(full, content);
-    }
-    mkdirSync(target, { recursive: true });
-    for (const owned of ownedPaths(envs)) {
-      const fresh = join(staging, owned);
-      const current = join(target, owned);
-      const previous = `${current}.old-${process.pid}`;
-      if (existsSync(current)) renameSync(current, previous);
-      if (existsSync(fresh)) {
-        mkdirSync(dirname(current), { recursive: true });
-        renameSync(fresh, current);
-      }
-      rmSync(previous, { recursive: true, force: true });
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** What one run replaces in the output folder. */
-function ownedPaths(envs: readonly string[]): string[] {
-  return ['values.yaml', 'values.schema.json', 'runbooks.md', ...envs.flatMap((env) => [env, `helm/${env}`])];
+/** What a run over these environments is responsible for in the output folder. */
+export function ownedScope(envs: readonly string[]): string[] {
+  return [...TOP_LEVEL_FILES, ...envs.flatMap((env) => [env, `helm/${env}`])];
 }
 
 export function synth(opts: SynthOptions): { files: number; output: string } {
   const files = renderAll(opts);
-  const output = opts.output ?? join(projectRoot(), 'dist');
-  writeAtomically(output, files, opts.envs);
+  const output = writeOutput({
+    output: opts.output ?? join(projectRoot(), 'dist'),
+    files,
+    scope: ownedScope(opts.envs),
+    forbidden: [projectRoot()],
+  });
   return { files: files.size, output };
 }

@@ -6,7 +6,8 @@
 import { toYaml } from '../synth/yaml';
 import { isTree } from './load';
 
-type JsonSchema = { description?: string; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] } & Record<string, unknown>;
+/** The part of a JSON schema the documentation reads. */
+export type JsonSchema = { description?: string; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] } & Record<string, unknown>;
 
 export function documentedValuesYaml(values: unknown, schema: JsonSchema, header: string): string {
   const lines = header.split('\n').map((l) => (l ? `# ${l}` : '#'));

@@ -4,7 +4,7 @@
  * scalars replace; `null` removes a key (its default comes back), as in Helm.
  * Every error names its source (file or --set) and the key path.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
@@ -31,9 +31,18 @@ export function isTree(v: unknown): v is Tree {
 /** Reads a YAML values file into a layer; a missing, malformed or non-map file is a ValuesError. */
 export function readValuesFile(file: string, source = file): ValuesLayer {
   if (!existsSync(file)) throw new ValuesError(`${source}: file not found`);
+  if (statSync(file).isDirectory()) throw new ValuesError(`${source}: is a folder; expected a YAML values file`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ValuesError(`${source}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  // An empty or comments-only file is an empty layer, as in Helm (js-yaml calls it an error).
+  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) return { source, data: {} };
   let data: unknown;
   try {
-    data = yaml.load(readFileSync(file, 'utf8'), { filename: file });
+    data = yaml.load(text, { filename: file });
   } catch (e) {
     const err = e as yaml.YAMLException;
     const where = err.mark ? `:${err.mark.line + 1}:${err.mark.column + 1}` : '';

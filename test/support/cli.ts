@@ -1,5 +1,5 @@
 /** Runs the compiled CLI (`build/main.js`, built by `npm test`) as a user would. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,13 +8,25 @@ import type { RunResult } from './tools';
 
 export const MAIN = join(ROOT, 'scripts', 'launch.js');
 
-/** Exit code and output, as for the other tools. */
-export type CliResult = RunResult;
+/** Exit code and output, as for the other tools, and the signal that ended it, if one did. */
+export type CliResult = RunResult & { readonly signal?: NodeJS.Signals | null };
 
-export function runSynth(args: readonly string[], cwd = ROOT): CliResult {
-  if (!existsSync(join(ROOT, 'build', 'synth.js'))) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does it)`);
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8' });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+export function runSynth(args: readonly string[], cwd = ROOT, env: Readonly<Record<string, string>> = {}): CliResult {
+  if (!existsSync(join(ROOT, 'build', 'synth.js'))) throw new Error(`build/synth.js is missing: run \`npm run build\` (npm test does it)`);
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, INIT_CWD: cwd, ...env } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+}
+
+/** Starts a synth without waiting for it (for overlapping runs). */
+export function startSynth(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status, signal) => done({ status: status ?? -1, stdout, stderr, signal }));
+  });
 }
 
 /** Synthesizes every environment into `out` as `npm run synth` would, and fails the caller unless it succeeds silently. */

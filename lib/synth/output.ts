@@ -1,0 +1,307 @@
+/**
+ * Writing the output folder safely.
+ *
+ * - Ownership: we write only into a folder that does not exist, is empty, or
+ *   holds our manifest (MANIFEST, the list of files we wrote). Files we wrote
+ *   and no longer produce are removed; anything else in the folder (a user's
+ *   notes, another tool's files) is carried over untouched (hard-linked).
+ * - One atomic switch: the whole new tree is built in a hidden sibling folder
+ *   and exchanged with the old one by a single renameat2(RENAME_EXCHANGE), so a
+ *   reader sees the previous complete tree or the new one, never a mix and
+ *   never a missing environment. Where the exchange is not available (not
+ *   Linux x64/arm64, or no perl to make the call), two renames are used and a
+ *   run killed between them is rolled forward by the next run.
+ * - One writer at a time: a lock file beside the folder; a second synth waits
+ *   for the first, or fails before touching anything.
+ * - Leftovers of killed runs (their staging folders) are removed by the next run.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, parse, resolve } from 'node:path';
+
+/** The manifest in every output folder we own: which files in it are ours. */
+export const MANIFEST = '.pynomaly-monitoring.json';
+/** Written first into a staging folder, so a leftover one is known to be ours. */
+const STAGING_FLAG = '.pynomaly-monitoring-staging';
+
+/** A problem with the output folder: reported as one line, nothing written. */
+export class OutputError extends Error {}
+
+export interface WriteRequest {
+  /** The output folder, as the user named it (for messages). */
+  readonly output: string;
+  /** Every file this run produces, by path relative to the folder. */
+  readonly files: ReadonlyMap<string, string>;
+  /**
+   * What this run is responsible for: a path is in scope when it equals one of
+   * these or lies below one. Our files in scope that the run no longer
+   * produces are removed; our files out of scope (another environment) stay.
+   */
+  readonly scope: readonly string[];
+  /** Folders the user must never get as output (the project itself). */
+  readonly forbidden?: readonly string[];
+}
+
+interface Manifest {
+  readonly generator: string;
+  readonly files: readonly string[];
+}
+
+/** Writes the files as the new content of the folder, atomically. Returns the folder's absolute path. */
+export function writeOutput(req: WriteRequest): string {
+  const target = resolveTarget(req);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const release = acquireLock(parent, basename(target), req.output);
+  try {
+    recoverInterruptedSwitch(parent, basename(target));
+    removeLeftovers(parent, basename(target));
+    const previous = ownedFiles(target, req.output);
+    const staging = join(parent, `.${basename(target)}.synth-${process.pid}`);
+    mkdirSync(staging);
+    try {
+      writeFileSync(join(staging, STAGING_FLAG), '');
+      const kept = carryOver(target, staging, previous, req);
+      writeFiles(staging, req.files);
+      const owned = [...kept, ...req.files.keys()].sort();
+      writeFileSync(join(staging, MANIFEST), JSON.stringify({ generator: 'pynomaly-monitoring', files: owned } satisfies Manifest, null, 1) + '\n');
+      rmSync(join(staging, STAGING_FLAG));
+      crashPoint('staged');
+      switchIn(staging, target);
+      crashPoint('switched');
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  } finally {
+    release();
+  }
+  return target;
+}
+
+function resolveTarget(req: WriteRequest): string {
+  let target = resolve(req.output);
+  if (existsSync(target)) {
+    if (!lstatSync(realpathSync(target)).isDirectory()) throw new OutputError(`--output ${req.output}: not a folder`);
+    target = realpathSync(target);
+  }
+  const refused = [parse(target).root, homedir(), ...(req.forbidden ?? [])].map((p) => resolve(p));
+  if (refused.includes(target)) throw new OutputError(`--output ${req.output}: refusing to write into ${target}; name a folder of its own (for example dist)`);
+  return target;
+}
+
+/** Our files in `target` (empty when it does not exist or is empty); refuses a folder we do not own. */
+function ownedFiles(target: string, output: string): Set<string> {
+  if (!existsSync(target)) return new Set();
+  const entries = readdirSync(target);
+  if (entries.length === 0) return new Set();
+  if (!entries.includes(MANIFEST)) {
+    throw new OutputError(
+      `--output ${output}: ${target} is not empty and was not written by pynomaly-monitoring (it has no ${MANIFEST}); name a new or empty folder`,
+    );
+  }
+  const manifest = JSON.parse(readFileSync(join(target, MANIFEST), 'utf8')) as Manifest;
+  return new Set(manifest.files);
+}
+
+/**
+ * Links into `staging` everything of `target` that survives this run: foreign
+ * files and our files out of this run's scope. Returns the latter (still ours).
+ */
+function carryOver(target: string, staging: string, previous: ReadonlySet<string>, req: WriteRequest): string[] {
+  const stillOurs: string[] = [];
+  const inScope = (path: string): boolean => req.scope.some((s) => path === s || path.startsWith(`${s}/`));
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(target, rel))) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (path === MANIFEST) continue;
+      const from = join(target, path);
+      const to = join(staging, path);
+      const stat = lstatSync(from);
+      if (stat.isDirectory()) {
+        mkdirSync(to, { recursive: true });
+        walk(path);
+      } else if (req.files.has(path) || (previous.has(path) && inScope(path))) {
+        continue; // replaced by this run, or ours and no longer produced
+      } else {
+        mkdirSync(dirname(to), { recursive: true });
+        if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+        else linkOrCopy(from, to);
+        if (previous.has(path)) stillOurs.push(path);
+      }
+    }
+  };
+  if (existsSync(target)) walk('');
+  pruneEmptyFolders(staging, previous, target);
+  return stillOurs;
+}
+
+/** Folders that held only our removed files go too; a foreign empty folder stays. */
+function pruneEmptyFolders(staging: string, previous: ReadonlySet<string>, target: string): void {
+  const ourFolders = new Set([...previous].flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const prune = (rel: string): boolean => {
+    const dir = join(staging, rel);
+    let empty = true;
+    for (const name of readdirSync(dir)) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (lstatSync(join(dir, name)).isDirectory() && prune(path)) continue;
+      empty = false;
+    }
+    const wasEmptyBefore = existsSync(join(target, rel)) && readdirSync(join(target, rel)).length === 0;
+    if (rel && empty && ourFolders.has(rel) && !wasEmptyBefore) {
+      rmSync(dir, { recursive: true });
+      return true;
+    }
+    return false;
+  };
+  prune('');
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
+function writeFiles(root: string, files: ReadonlyMap<string, string>): void {
+  const made = new Set<string>();
+  for (const [path, content] of files) {
+    const full = join(root, path);
+    const dir = dirname(full);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(full, content);
+  }
+}
+
+/** Puts the complete `staging` tree at `target`; afterwards `staging` holds the old tree (or nothing). */
+function switchIn(staging: string, target: string): void {
+  if (!existsSync(target)) {
+    renameSync(staging, target);
+    return;
+  }
+  if (exchangeFolders(staging, target)) return;
+  // No atomic exchange here: two renames. A run killed between them leaves no
+  // `target` and a complete staging folder, which the next run moves in.
+  const aside = `${staging}.old`;
+  renameSync(target, aside);
+  crashPoint('between-renames');
+  renameSync(staging, target);
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/** renameat2 syscall numbers, by Node's process.arch. */
+const RENAMEAT2: Readonly<Record<string, number>> = { x64: 316, arm64: 276 };
+
+/**
+ * Swaps two folders in one system call (Linux renameat2 with RENAME_EXCHANGE),
+ * made through perl (Essential in Debian): Node has no binding for it.
+ * Returns false where that is not possible; the caller falls back.
+ */
+export function exchangeFolders(a: string, b: string): boolean {
+  const nr = RENAMEAT2[process.arch];
+  if (process.platform !== 'linux' || nr === undefined || process.env.PYNOMALY_SYNTH_NO_EXCHANGE === '1') return false;
+  const r = spawnSync('perl', ['-e', `exit(syscall(${nr}, -100, $ARGV[0], -100, $ARGV[1], 2) == 0 ? 0 : 3)`, a, b], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/** A complete staging folder (no staging flag, a manifest) whose target is missing: a switch that was cut short. */
+function recoverInterruptedSwitch(parent: string, base: string): void {
+  const target = join(parent, base);
+  if (existsSync(target)) return;
+  const complete = leftovers(parent, base).filter((d) => !d.endsWith('.old') && existsSync(join(d, MANIFEST)) && !existsSync(join(d, STAGING_FLAG)));
+  if (complete.length > 0) renameSync(complete[0], target);
+}
+
+function removeLeftovers(parent: string, base: string): void {
+  for (const dir of leftovers(parent, base)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Staging folders of earlier runs that are ours (pattern and flag or manifest); we hold the lock, so their runs are over. */
+function leftovers(parent: string, base: string): string[] {
+  const prefix = `.${base}.synth-`;
+  return readdirSync(parent)
+    .filter((name) => name.startsWith(prefix) && /^\d+(\.old)?$/.test(name.slice(prefix.length)))
+    .map((name) => join(parent, name))
+    .filter((dir) => existsSync(join(dir, STAGING_FLAG)) || existsSync(join(dir, MANIFEST)))
+    .sort();
+}
+
+/**
+ * Takes the folder's lock (a file beside it holding our pid), waiting while a
+ * live synth holds it; a lock whose process is gone is taken over.
+ */
+function acquireLock(parent: string, base: string, output: string): () => void {
+  const lock = join(parent, `.${base}.synth-lock`);
+  const deadline = Date.now() + Number(process.env.PYNOMALY_SYNTH_LOCK_TIMEOUT_MS ?? 60_000);
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError(`--output ${output}: cannot create the lock ${lock}: ${(e as Error).message}`);
+    }
+    const holder = Number(readFileSafe(lock));
+    // An empty lock is one being written by its creator right now.
+    if (!isAlive(holder) && !(readFileSafe(lock) === '' && ageMs(lock) < 5000)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new OutputError(`--output ${output}: another synth (pid ${holder}) is writing ${join(parent, base)}; try again when it is done`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+}
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Fault injection for the tests: `PYNOMALY_SYNTH_CRASH_AT=<point>` kills the process there, as a power cut would. */
+function crashPoint(point: string): void {
+  if (process.env.PYNOMALY_SYNTH_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+}

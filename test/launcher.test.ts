@@ -1,0 +1,62 @@
+/**
+ * scripts/launch.js, which `npm run synth` and `cdk8s synth` run: it rebuilds
+ * the bundle whenever a source changed, even by an edit that keeps the file's
+ * length and mtime, and never runs a stale bundle or code cache. Tried on a
+ * small project of its own, so the real sources are never edited.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './support/stack';
+import { tempDir } from './support/values';
+
+const project = tempDir('launcher-test-');
+
+beforeAll(() => {
+  mkdirSync(join(project, 'scripts'));
+  mkdirSync(join(project, 'lib'));
+  copyFileSync(join(ROOT, 'scripts', 'launch.js'), join(project, 'scripts', 'launch.js'));
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json']) writeFileSync(join(project, f), '{}\n');
+  writeFileSync(join(project, 'main.ts'), "import { interval } from './lib/interval';\nprocess.stdout.write(interval + '\\n');\nprocess.exitCode = 0;\n");
+  writeFileSync(join(project, 'lib', 'interval.ts'), "export const interval = '15s';\n");
+});
+
+function launch(): string {
+  const r = spawnSync(process.execPath, [join(project, 'scripts', 'launch.js')], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout.trim();
+}
+
+const bundleStat = (): string => {
+  const s = statSync(join(project, 'build', 'synth.js'), { bigint: true });
+  return `${s.ino}:${s.mtimeNs}`;
+};
+
+test('an unchanged project runs the existing bundle, from a code cache made for it', () => {
+  expect(launch()).toBe('15s');
+  const built = bundleStat();
+  expect(launch()).toBe('15s');
+  expect(bundleStat()).toBe(built);
+  expect(readdirSync(join(project, 'build')).filter((f) => f.endsWith('.cache'))).toHaveLength(1);
+});
+
+test('an edit that keeps the length and the mtime of a source is still seen', () => {
+  expect(launch()).toBe('15s');
+  const source = join(project, 'lib', 'interval.ts');
+  const { atime, mtime } = statSync(source);
+  writeFileSync(source, "export const interval = '20s';\n");
+  utimesSync(source, atime, mtime);
+  expect(launch()).toBe('20s');
+  // The old bundle's code cache is gone: only the new bundle's remains.
+  expect(readdirSync(join(project, 'build')).filter((f) => f.endsWith('.cache'))).toHaveLength(1);
+});
+
+test('a change to a build setting rebuilds too', () => {
+  expect(launch()).toBe('20s');
+  const built = bundleStat();
+  writeFileSync(join(project, 'tsconfig.json'), '{ }\n');
+  expect(launch()).toBe('20s');
+  expect(bundleStat()).not.toBe(built);
+});
