@@ -2,7 +2,8 @@
  * Command line of `npm run synth` / `cdk8s synth` (`--help` prints it).
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { diffOutput, formatDiff } from './review/diff';
 import { ENVIRONMENTS } from './values/schema';
 import { ValuesError } from './values/errors';
 import { OutputError } from './synth/output';
@@ -41,12 +42,18 @@ Kustomization) and dist/helm/<env>/ (a Helm chart) for each environment.
                         this command wrote (it keeps a .pynomaly-monitoring.json there)
   -h, --help            this text
 
+npm run diff -- [--env NAME]... [--values FILE]... [--set KEY=VALUE]... [--output DIR]
+  compares the output folder (default: dist) with a fresh synth in memory: the objects
+  added, removed and changed (with the changed fields), then a unified diff; exit 1 when
+  they differ, 0 when not. Writes nothing.
+
 Every value, its default and meaning: dist/values.yaml.
 
 examples:
   npm run synth
   npm run synth -- --env prod --set prometheus.retention=15d
   npm run synth -- --env staging --values my-staging.yaml --output /tmp/preview
+  npm run diff -- --env prod --set prometheus.retention=7d
 `;
 }
 
@@ -108,21 +115,42 @@ function splitOnce(arg: string): [string, string] {
 
 /** Runs the CLI; returns the exit code. Errors go to stderr as one clear message. */
 export function main(argv: readonly string[]): number {
+  if (argv[0] === 'diff') return diffMain(argv.slice(1));
   try {
     const opts = parseArgs(argv);
     const { files, output } = synth(opts);
     process.stdout.write(`synthesized ${opts.envs.join(', ')}: ${files} files in ${output}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof HelpRequested) {
-      process.stdout.write(helpText());
-      return 0;
-    }
-    if (e instanceof ValuesError || e instanceof UsageError || e instanceof OutputError) {
-      process.stderr.write(`error: ${e.message}\nnothing was written.\n`);
-      return 1;
-    }
-    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\nnothing was written.\n`);
-    return 2;
+    return reportError(e, 'nothing was written.', 1);
   }
+}
+
+/**
+ * `npm run diff -- [synth options]`: the output folder against a fresh synth
+ * in memory. Exit 0: no difference; 1: they differ; 2: bad input.
+ */
+function diffMain(argv: readonly string[]): number {
+  try {
+    const opts = parseArgs(argv);
+    const output = opts.output ?? join(projectRoot(), 'dist');
+    const report = diffOutput(output, opts);
+    process.stdout.write(formatDiff(report, relative(process.cwd(), output) || '.'));
+    return report.files.length ? 1 : 0;
+  } catch (e) {
+    return reportError(e, 'nothing was compared.', 2);
+  }
+}
+
+function reportError(e: unknown, after: string, code: number): number {
+  if (e instanceof HelpRequested) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (e instanceof ValuesError || e instanceof UsageError || e instanceof OutputError) {
+    process.stderr.write(`error: ${e.message}\n${after}\n`);
+    return code;
+  }
+  process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n${after}\n`);
+  return 2;
 }

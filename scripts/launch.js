@@ -58,6 +58,10 @@ function bundle() {
     outfile: tmp,
     metafile: true,
     logLevel: 'warning',
+    // A smaller bundle reads and parses faster; identifiers keep their names
+    // (nothing is renamed, so nothing that reads a class or function name changes).
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   renameSync(tmp, BUNDLE);
   const files = [...new Set([...SETTINGS, ...Object.keys(result.metafile.inputs)])].sort();

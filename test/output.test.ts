@@ -90,6 +90,11 @@ describe('ownership', () => {
     synthOk(['--output', out, '--env', 'prod', '--set', 'prometheus.serviceMonitors.enabled=false']);
     expect(existsSync(join(out, 'prod', 'prometheus-operator', 'servicemonitors.yaml'))).toBe(false);
     expect(existsSync(join(out, 'helm', 'prod', 'templates', 'prometheus-operator', 'servicemonitors.yaml'))).toBe(false);
+    // A folder that held only our removed files goes; an empty folder of the user's stays.
+    mkdirSync(join(out, 'prod', 'my-empty-folder'));
+    synthOk(['--output', out, '--env', 'prod', '--set', 'prometheus.serviceMonitors.enabled=false', '--set', 'rules.prometheusRule.enabled=false']);
+    expect(existsSync(join(out, 'prod', 'prometheus-operator'))).toBe(false);
+    expect(readdirSync(join(out, 'prod', 'my-empty-folder'))).toEqual([]);
     const after = treeDigest(out);
     for (const [file, digest] of Object.entries(full)) {
       if (file.startsWith('dev/') || file.startsWith('staging/') || file.startsWith('helm/dev/') || file.startsWith('helm/staging/')) expect([file, after[file]]).toEqual([file, digest]);

@@ -124,54 +124,39 @@ function ownedFiles(target: string, output: string): Set<string> {
 /**
  * Links into `staging` everything of `target` that survives this run: foreign
  * files and our files out of this run's scope. Returns the latter (still ours).
+ * A folder is made only for what goes into it, so a folder that held only our
+ * removed files disappears; an empty folder of the user's is kept.
  */
 function carryOver(target: string, staging: string, previous: ReadonlySet<string>, req: WriteRequest): string[] {
   const stillOurs: string[] = [];
+  const made = new Set<string>();
+  const ensureFolder = (dir: string): void => {
+    if (made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  };
   const inScope = (path: string): boolean => req.scope.some((s) => path === s || path.startsWith(`${s}/`));
   const walk = (rel: string): void => {
-    for (const name of readdirSync(join(target, rel))) {
-      const path = rel ? `${rel}/${name}` : name;
+    const entries = readdirSync(join(target, rel), { withFileTypes: true });
+    if (rel && entries.length === 0) ensureFolder(join(staging, rel));
+    for (const entry of entries) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (path === MANIFEST) continue;
+      if (entry.isDirectory()) {
+        walk(path);
+        continue;
+      }
+      if (req.files.has(path) || (previous.has(path) && inScope(path))) continue; // replaced by this run, or ours and no longer produced
       const from = join(target, path);
       const to = join(staging, path);
-      const stat = lstatSync(from);
-      if (stat.isDirectory()) {
-        mkdirSync(to, { recursive: true });
-        walk(path);
-      } else if (req.files.has(path) || (previous.has(path) && inScope(path))) {
-        continue; // replaced by this run, or ours and no longer produced
-      } else {
-        mkdirSync(dirname(to), { recursive: true });
-        if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
-        else linkOrCopy(from, to);
-        if (previous.has(path)) stillOurs.push(path);
-      }
+      ensureFolder(dirname(to));
+      if (entry.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+      else linkOrCopy(from, to);
+      if (previous.has(path)) stillOurs.push(path);
     }
   };
   if (existsSync(target)) walk('');
-  pruneEmptyFolders(staging, previous, target);
   return stillOurs;
-}
-
-/** Folders that held only our removed files go too; a foreign empty folder stays. */
-function pruneEmptyFolders(staging: string, previous: ReadonlySet<string>, target: string): void {
-  const ourFolders = new Set([...previous].flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
-  const prune = (rel: string): boolean => {
-    const dir = join(staging, rel);
-    let empty = true;
-    for (const name of readdirSync(dir)) {
-      const path = rel ? `${rel}/${name}` : name;
-      if (lstatSync(join(dir, name)).isDirectory() && prune(path)) continue;
-      empty = false;
-    }
-    const wasEmptyBefore = existsSync(join(target, rel)) && readdirSync(join(target, rel)).length === 0;
-    if (rel && empty && ourFolders.has(rel) && !wasEmptyBefore) {
-      rmSync(dir, { recursive: true });
-      return true;
-    }
-    return false;
-  };
-  prune('');
 }
 
 function linkOrCopy(from: string, to: string): void {
