@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Runs the synth app, as `npm run synth` and `cdk8s synth` do (no type check:
-// that is `npm run typecheck`, part of `npm test`).
+// Runs one of the project's apps, as `npm run synth`, `npm run diff` and
+// `cdk8s synth` (the synth app, main.ts) or `npm run deploy`/`status` (the
+// cluster app, lib/cluster/main.ts: `--app cluster`) do. No type check here:
+// that is `npm run typecheck`, part of `npm test`.
 //
-// main.ts is bundled by esbuild into build/synth.js whenever any file the last
-// bundle was made from changed: build/synth.inputs.json records each input's
+// An app is bundled by esbuild into build/<app>.js whenever any file the last
+// bundle was made from changed: build/<app>.inputs.json records each input's
 // inode, size, mtime and ctime (ctime cannot be set back by any tool, so an edit
 // that keeps the length and the mtime is still seen). The bundle then runs with
 // a V8 code cache that is keyed the same way by the bundle's own identity: a
 // cache made for another bundle is never used.
 //
-// `node scripts/launch.js --build-only` only brings the bundle up to date.
+// `node scripts/launch.js --build-only` only brings the bundles up to date.
 'use strict';
 const { readFileSync, writeFileSync, renameSync, statSync, readdirSync, rmSync, mkdirSync } = require('node:fs');
 const { join, relative } = require('node:path');
@@ -18,8 +20,8 @@ const vm = require('node:vm');
 
 const ROOT = join(__dirname, '..');
 const BUILD = join(ROOT, 'build');
-const BUNDLE = join(BUILD, 'synth.js');
-const INPUTS = join(BUILD, 'synth.inputs.json');
+/** The apps, by name: their entry point. */
+const APPS = { synth: 'main.ts', cluster: 'lib/cluster/main.ts' };
 /** Files that change the bundle without being bundled: build settings. */
 const SETTINGS = ['scripts/launch.js', 'tsconfig.json', 'package.json', 'package-lock.json'];
 
@@ -33,25 +35,29 @@ function identity(path) {
   }
 }
 
-function bundleIsFresh() {
+const bundleOf = (app) => join(BUILD, `${app}.js`);
+const inputsOf = (app) => join(BUILD, `${app}.inputs.json`);
+
+function bundleIsFresh(app) {
   let recorded;
   try {
-    recorded = JSON.parse(readFileSync(INPUTS, 'utf8'));
+    recorded = JSON.parse(readFileSync(inputsOf(app), 'utf8'));
   } catch {
     return false;
   }
-  if (recorded.bundle !== identity(BUNDLE)) return false;
+  if (recorded.bundle !== identity(bundleOf(app))) return false;
   for (const [file, id] of Object.entries(recorded.inputs)) if (identity(join(ROOT, file)) !== id) return false;
   return true;
 }
 
-function bundle() {
+function bundle(app) {
   const esbuild = require('esbuild');
   mkdirSync(BUILD, { recursive: true });
+  const BUNDLE = bundleOf(app);
   const tmp = `${BUNDLE}.${process.pid}.tmp`;
   const result = esbuild.buildSync({
     absWorkingDir: ROOT,
-    entryPoints: ['main.ts'],
+    entryPoints: [APPS[app]],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -66,7 +72,7 @@ function bundle() {
   renameSync(tmp, BUNDLE);
   const files = [...new Set([...SETTINGS, ...Object.keys(result.metafile.inputs)])].sort();
   const inputs = Object.fromEntries(files.map((f) => [f, identity(join(ROOT, f))]));
-  writeAtomic(INPUTS, JSON.stringify({ bundle: identity(BUNDLE), inputs }));
+  writeAtomic(inputsOf(app), JSON.stringify({ bundle: identity(BUNDLE), inputs }));
 }
 
 function writeAtomic(path, content) {
@@ -76,7 +82,8 @@ function writeAtomic(path, content) {
 }
 
 /** Runs the bundle as a CommonJS module, compiled from the code cache when one matches it. */
-function run() {
+function run(app) {
+  const BUNDLE = bundleOf(app);
   const source = readFileSync(BUNDLE, 'utf8');
   const key = identity(BUNDLE).replace(/:/g, '-');
   const cacheFile = `${BUNDLE}.${process.version}.${process.arch}.${key}.cache`;
@@ -89,19 +96,29 @@ function run() {
   const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
   const module_ = { exports: {}, id: BUNDLE, filename: BUNDLE, loaded: false };
   script.runInThisContext().call(module_.exports, module_.exports, require, module_, BUNDLE, BUILD);
-  if ((cachedData === undefined || script.cachedDataRejected) && process.exitCode === 0) saveCache(script, cacheFile);
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // After the run (an app may finish asynchronously), so the cache holds the functions it compiled.
+    process.once('exit', (code) => code === 0 && saveCache(app, script, cacheFile));
+  }
 }
 
-function saveCache(script, cacheFile) {
+function saveCache(app, script, cacheFile) {
   try {
     writeAtomic(cacheFile, script.createCachedData());
     const mine = relative(BUILD, cacheFile);
-    for (const f of readdirSync(BUILD)) if (f.startsWith('synth.js.') && f.endsWith('.cache') && f !== mine) rmSync(join(BUILD, f), { force: true });
+    for (const f of readdirSync(BUILD)) if (f.startsWith(`${app}.js.`) && f.endsWith('.cache') && f !== mine) rmSync(join(BUILD, f), { force: true });
   } catch {
     // A read-only build folder only costs speed.
   }
 }
 
-if (!bundleIsFresh()) bundle();
-if (process.argv[2] === '--build-only') process.exitCode = 0;
-else run();
+const args = process.argv.slice(2);
+if (args[0] === '--build-only') {
+  for (const app of Object.keys(APPS)) if (!bundleIsFresh(app)) bundle(app);
+} else {
+  const app = args[0] === '--app' ? args[1] : 'synth';
+  if (!(app in APPS)) throw new Error(`launch.js: unknown app ${app} (${Object.keys(APPS).join(', ')})`);
+  if (args[0] === '--app') process.argv.splice(2, 2);
+  if (!bundleIsFresh(app)) bundle(app);
+  run(app);
+}

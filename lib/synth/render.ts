@@ -8,7 +8,7 @@ import { ChartMeta, renderHelmChart } from './helm';
 import { toYaml, toYamlStream } from './yaml';
 
 /** Kinds that live outside namespaces: cdk8s gives every object the chart's namespace. */
-const CLUSTER_SCOPED = new Set([
+export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   'Namespace',
   'ClusterRole',
   'ClusterRoleBinding',

@@ -1,0 +1,42 @@
+/**
+ * The order objects are applied in, declared once: Argo CD's sync waves (the
+ * `argocd.argoproj.io/sync-wave` annotation) and `npm run deploy` use it alike.
+ * Namespaces first; identities, RBAC and configuration before the workloads
+ * that mount or use them; Services before their clients start; the objects of
+ * the Prometheus Operator's CRDs after the rest (their API may be missing).
+ */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+const WAVE_BY_KIND: Readonly<Record<string, number>> = {
+  Namespace: -3,
+  CustomResourceDefinition: -3,
+  ServiceAccount: -2,
+  ClusterRole: -2,
+  ClusterRoleBinding: -2,
+  Role: -2,
+  RoleBinding: -2,
+  NetworkPolicy: -2,
+  ConfigMap: -1,
+  Secret: -1,
+  PersistentVolumeClaim: -1,
+  Service: 0,
+  StatefulSet: 1,
+  Deployment: 1,
+  DaemonSet: 1,
+  PodDisruptionBudget: 1,
+  CronJob: 1,
+  ServiceMonitor: 2,
+  PrometheusRule: 2,
+  Job: 3,
+};
+
+/** The wave of a kind; an unknown kind goes with the workloads. */
+export function waveOfKind(kind: string): number {
+  return WAVE_BY_KIND[kind] ?? 1;
+}
+
+/** The wave of an object: its annotation when it has one, else its kind's. */
+export function waveOf(o: { kind: string; metadata?: { annotations?: Record<string, string> } }): number {
+  const annotated = o.metadata?.annotations?.[SYNC_WAVE_ANNOTATION];
+  return annotated !== undefined && /^-?\d+$/.test(annotated) ? Number(annotated) : waveOfKind(o.kind);
+}
