@@ -15,7 +15,7 @@ const switchable = Object.entries(defaults)
 const validator = new KubernetesValidator();
 
 test('the switchable components are the ones we ship', () => {
-  expect(switchable.sort()).toEqual(['alertmanager', 'grafana', 'networkPolicies', 'prometheus', 'rules']);
+  expect(switchable.sort()).toEqual(['alertmanager', 'argocd', 'grafana', 'networkPolicies', 'prometheus', 'rules']);
 });
 
 /** Components Grafana has a datasource for: switching one off takes switching that off too. */

@@ -6,6 +6,7 @@
  * the Prometheus Operator's CRDs after the rest (their API may be missing).
  */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 
 const WAVE_BY_KIND: Readonly<Record<string, number>> = {
   Namespace: -3,

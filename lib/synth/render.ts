@@ -2,6 +2,7 @@
  * Renders one environment in memory: a map from relative path to file content.
  * Nothing here touches the disk, so a failure leaves dist/ as it was.
  */
+import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, waveOfKind } from '../gitops/waves';
 import { buildStack } from '../stack';
 import { Values } from '../values/schema';
 import { ChartMeta, renderHelmChart } from './helm';
@@ -20,7 +21,11 @@ export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   'MutatingWebhookConfiguration',
 ]);
 
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+} & Record<string, unknown>;
 
 export interface RenderedFile {
   /** Relative to `dist/<env>/`, with `.yaml`. */
@@ -39,7 +44,7 @@ export interface RenderedEnvironment {
 export function renderObjects(values: Values, projectVersion: string): RenderedEnvironment {
   const seen = new Map<string, string>();
   const files = buildStack(values, projectVersion).map((out) => {
-    const objects = (out.chart.toJson() as Manifest[]).map(scopeNamespace);
+    const objects = (out.chart.toJson() as Manifest[]).map(scopeNamespace).map((o) => withSyncAnnotations(o, out.requiresApi !== undefined));
     for (const o of objects) {
       const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       const other = seen.get(key);
@@ -49,6 +54,16 @@ export function renderObjects(values: Values, projectVersion: string): RenderedE
     return { path: `${out.path}.yaml`, objects, requiresApi: out.requiresApi, helmCondition: out.helmCondition };
   });
   return { env: values.environment, values, files: files.filter((f) => f.objects.length > 0) };
+}
+
+/**
+ * Every object gets its Argo CD sync wave (lib/gitops/waves.ts); an object
+ * whose CRD may be missing also lets Argo CD skip its dry run.
+ */
+function withSyncAnnotations(o: Manifest, needsCrd: boolean): Manifest {
+  const annotations: Record<string, string> = { ...o.metadata.annotations, [SYNC_WAVE_ANNOTATION]: String(waveOfKind(o.kind)) };
+  if (needsCrd) annotations[SYNC_OPTIONS_ANNOTATION] = 'SkipDryRunOnMissingResource=true';
+  return { ...o, metadata: { ...o.metadata, annotations } };
 }
 
 function scopeNamespace(o: Manifest): Manifest {

@@ -7,12 +7,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { metricsReferenceMarkdown } from '../catalog/reference';
+import { APPLICATIONS_FOLDER, environmentApplications, ROOT_APPLICATION_FILE, rootApplication } from '../gitops/argocd';
+import { ValuesError } from '../values/errors';
 import { runbookMarkdown } from '../rules/runbook';
 import { documentedValuesYaml, JsonSchema } from '../values/document';
 import { loadValues, valuesJsonSchema } from '../values/load';
-import { valuesSchema } from '../values/schema';
+import { Values, valuesSchema } from '../values/schema';
 import { writeOutput } from './output';
 import { renderEnvironmentFiles, renderObjects } from './render';
+import { toYamlStream } from './yaml';
 
 export interface SynthOptions {
   readonly envs: readonly string[];
@@ -41,6 +44,8 @@ export function projectVersion(): string {
 
 /** Files written once at the top of the output, whatever environments are rendered. */
 const TOP_LEVEL_FILES = ['values.yaml', 'values.schema.json', 'runbooks.md', 'metrics.md'] as const;
+/** Written once too, from the environments' Argo CD settings (which must agree). */
+const TOP_LEVEL_GENERATED = [ROOT_APPLICATION_FILE] as const;
 
 /** Renders every file of the requested environments, in memory. */
 export function renderAll(opts: SynthOptions): Map<string, string> {
@@ -60,6 +65,7 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
     'metrics.md': metricsReferenceMarkdown(),
   };
   const files = new Map<string, string>(Object.entries(top));
+  const argocdEnvironments: Values[] = [];
   for (const env of opts.envs) {
     const values = loadValues({ env, valuesDir, valuesFiles: opts.valuesFiles, sets: opts.sets, baseLayer: { environment: env } });
     const rendered = renderObjects(values, version);
@@ -67,13 +73,30 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
     for (const [path, content] of renderEnvironmentFiles(env, rendered, { version, valuesSchema: schema, synthesizedValuesYaml })) {
       files.set(path, content);
     }
+    if (values.argocd.enabled) {
+      files.set(`${APPLICATIONS_FOLDER}/${env}.yaml`, toYamlStream(environmentApplications(values)));
+      argocdEnvironments.push(values);
+    }
   }
+  if (argocdEnvironments.length) files.set(ROOT_APPLICATION_FILE, toYamlStream([rootApplication(sameArgocdSettings(argocdEnvironments))]));
   return files;
+}
+
+/** The app-of-apps serves every environment: their Argo CD settings (all but `enabled`) must agree. */
+function sameArgocdSettings(envs: readonly Values[]): Values {
+  const settings = (v: Values): string => JSON.stringify({ ...v.argocd, enabled: true });
+  const other = envs.find((v) => settings(v) !== settings(envs[0]));
+  if (other) {
+    throw new ValuesError(
+      `argocd: the ${envs[0].environment} and ${other.environment} environments differ in their Argo CD settings; the app-of-apps serves both: set argocd.* alike (in a --values file given to every environment)`,
+    );
+  }
+  return envs[0];
 }
 
 /** What a run over these environments is responsible for in the output folder. */
 export function ownedScope(envs: readonly string[]): string[] {
-  return [...TOP_LEVEL_FILES, ...envs.flatMap((env) => [env, `helm/${env}`])];
+  return [...TOP_LEVEL_FILES, ...TOP_LEVEL_GENERATED, ...envs.flatMap((env) => [env, `helm/${env}`, `${APPLICATIONS_FOLDER}/${env}.yaml`])];
 }
 
 export function synth(opts: SynthOptions): { files: number; output: string } {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { alertmanagerValues } from '../alertmanager/values';
+import { argocdValues } from '../gitops/values';
 import { GrafanaValues, grafanaValues } from '../grafana/values';
 import { networkPolicyValues } from '../network/values';
 import { prometheusValues } from '../prometheus/values';
@@ -39,6 +40,7 @@ export const valuesSchema = z
     alertmanager: alertmanagerValues,
     grafana: grafanaValues,
     networkPolicies: networkPolicyValues,
+    argocd: argocdValues,
   })
   .superRefine(crossComponentChecks)
   .prefault({})
