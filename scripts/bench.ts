@@ -2,8 +2,8 @@
  * `npm run bench`: how fast the synth is, measured against the real peer in
  * the same run. Each round runs, in rotating order:
  *   - the README's synth command (`npm run synth`, all environments),
- *   - the synth proper (`node scripts/launch.js`, what `npm run synth` and
- *     `cdk8s synth` run: bundle check, then the app),
+ *   - the synth proper (package.json's synth script without npm, as `cdk8s
+ *     synth` runs it: bundle check, then the app),
  *   - the floor: a Node process that only loads cdk8s and cdk8s-plus-27,
  *   - the peer: `helm template` of kube-prometheus-stack 88.5.3, one release
  *     (../shared/bench/, or BENCH_PEER_CHART); skipped, and said so, if absent.
@@ -12,7 +12,7 @@
  * Nothing is compared with a constant; the exit code is 0 unless a command fails.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,13 +39,16 @@ function timeOnce(s: Subject): number {
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (s: number): string => `${s.toFixed(3)} s`;
 
+/** What `npm run synth` runs, without npm: package.json's own script (one source of truth). */
+const synthScript = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.synth;
+
 function main(): void {
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const subjects: Subject[] = [
       { key: 'readme', label: 'npm run synth (README command, 3 environments)', cmd: npm, args: ['run', '-s', 'synth', '--', '--output', join(out, 'readme')] },
-      { key: 'proper', label: 'synth proper: node scripts/launch.js (3 environments)', cmd: process.execPath, args: [join(ROOT, 'scripts', 'launch.js'), '--output', join(out, 'proper')] },
+      { key: 'proper', label: `synth proper: ${synthScript} (3 environments)`, cmd: 'sh', args: ['-c', `${synthScript} --output "$0"`, join(out, 'proper')] },
       { key: 'floor', label: "floor: node -e \"require('cdk8s');require('cdk8s-plus-27')\"", cmd: process.execPath, args: ['-e', "require('cdk8s');require('cdk8s-plus-27')"] },
     ];
     const havePeer = existsSync(PEER_CHART) && existsSync(HELM);
