@@ -5,17 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { StackContext } from '../lib/core/context';
-import { renderGrafana } from '../lib/grafana';
 import { GRAFANA } from '../lib/grafana/constants';
 import { DATASOURCE_UIDS } from '../lib/grafana/datasources';
 import { additionalDashboards } from '../lib/grafana/dashboards';
 import { stableJson } from '../lib/grafana/json';
 import { Manifest } from '../lib/synth/render';
 import { resolveValues } from '../lib/values/load';
-import { findObject, synthFiles } from './support/stack';
+import { builtStack, findObject, synthFiles } from './support/stack';
 import { errorOf, tempDir } from './support/values';
 
 type Tree = Record<string, unknown>;
@@ -48,12 +45,12 @@ interface PodTemplate {
 
 const tmp = tempDir('grafana-test-');
 
-/** Renders Grafana alone with the given values (fast, independent of the other components). */
+/** Grafana's objects with the given values: the stack is built, only Grafana's file is rendered. */
 function render(data: Tree = {}): Manifest[] {
   const values = resolveValues([{ source: 'test', data: { environment: 'dev', namespace: 'mon', ...data } }]);
-  const ctx = new StackContext(new App({ outdir: tmp }), values);
-  renderGrafana(ctx);
-  return ctx.outputs().flatMap((o) => o.chart.toJson() as Manifest[]);
+  return builtStack(values)
+    .files.filter((f) => f.path === GRAFANA.name)
+    .flatMap((f) => f.chart.toJson() as Manifest[]);
 }
 
 function grafana(extra: Tree): Tree {

@@ -11,9 +11,9 @@ import { allows, NetEndpoint, PodEndpoint, verdict } from '../lib/network/evalua
 import { DEFAULT_DENY, NetworkPolicy, WHY_ANNOTATION } from '../lib/network/policies';
 import { Peer, PortSpec } from '../lib/network/graph';
 import { sanitizeLabelName } from '../lib/prometheus/relabel';
-import { scrapeTargets, ServiceTarget } from '../lib/prometheus/targets';
+import { ServiceTarget } from '../lib/prometheus/targets';
 import { Manifest } from '../lib/synth/render';
-import { ENVIRONMENTS, envObjects, findObject, synthFiles } from './support/stack';
+import { builtStack, ENVIRONMENTS, envObjects, findObject, prometheusTargets, synthFiles } from './support/stack';
 import { errorOf, switchedOff, valuesOf } from './support/values';
 
 /** The kubelet's port: what Prometheus' node role gives as each node's address. */
@@ -119,7 +119,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('every scrape job of prometheus.yml is allowed out of Prometheus, and into the target when it is ours', () => {
     const config = configMapFile(s, 'prometheus-config', 'prometheus.yml') as { scrape_configs: RenderedScrapeConfig[] };
-    const declared = new Map(scrapeTargets(valuesOf(env)).map((t) => [t.job as string, t]));
+    const declared = new Map(prometheusTargets(valuesOf(env)).map((t) => [t.job as string, t]));
     expect(config.scrape_configs.length).toBeGreaterThan(5);
     for (const sc of config.scrape_configs) {
       const sd = sc.kubernetes_sd_configs[0];
@@ -220,7 +220,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
   });
 
   test('every edge of the graph is allowed by the rendered policies', () => {
-    const graph = componentGraph(valuesOf(env));
+    const graph = componentGraph(valuesOf(env), builtStack(valuesOf(env)).components);
     for (const e of graph.edges) {
       const from = sampleEndpoint(s, e.from);
       const to = sampleEndpoint(s, e.to);

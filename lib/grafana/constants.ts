@@ -26,16 +26,19 @@ export const GRAFANA = {
   folderUid: 'pynomaly',
 } as const;
 
-/** In-cluster URL of the Grafana Service. */
-export function grafanaUrl(namespace: string): string {
-  return `http://${GRAFANA.name}.${namespace}.svc:${GRAFANA.port.port}`;
-}
+/**
+ * Services of components not built yet (Elasticsearch, Jaeger query) that
+ * Grafana's datasources point at by default, declared once: the default URL
+ * and its description in the values both come from here. When the component is
+ * built, its construct's endpoint takes over.
+ */
+export const PLANNED_SERVICES = {
+  elasticsearch: { service: 'elasticsearch', port: 9200 },
+  jaeger: { service: 'jaeger-query', port: 16686 },
+} as const;
 
-/** Default in-cluster URLs of components built later (Elasticsearch, Jaeger query). */
-export function defaultElasticsearchUrl(namespace: string): string {
-  return `http://elasticsearch.${namespace}.svc:9200`;
-}
-
-export function defaultJaegerQueryUrl(namespace: string): string {
-  return `http://jaeger-query.${namespace}.svc:16686`;
+/** The in-cluster URL of a planned Service in `namespace` (`<namespace>` in docs). */
+export function plannedServiceUrl(key: keyof typeof PLANNED_SERVICES, namespace: string): string {
+  const s = PLANNED_SERVICES[key];
+  return `http://${s.service}.${namespace}.svc:${s.port}`;
 }

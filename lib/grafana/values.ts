@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
 import { enabled, image, quantity, resources } from '../values/types';
+import { plannedServiceUrl } from './constants';
 
 /** A Secret name (DNS-1123 subdomain). */
 const secretName = z
@@ -55,7 +56,7 @@ const datasourcesValues = z
     alertmanager: z.strictObject(datasourceSwitch('Alertmanager', 'the in-cluster Alertmanager Service')).prefault({}).describe('Alertmanager datasource'),
     elasticsearch: z
       .strictObject({
-        ...datasourceSwitch('Elasticsearch', 'http://elasticsearch.<namespace>.svc:9200'),
+        ...datasourceSwitch('Elasticsearch', plannedServiceUrl('elasticsearch', '<namespace>')),
         index: z.string().min(1).default(LOG_INDEX_PATTERNS.logs).describe('Index pattern of the application logs'),
         timeField: z
           .string()
@@ -73,7 +74,7 @@ const datasourcesValues = z
       })
       .prefault({})
       .describe('Elasticsearch datasource (application logs)'),
-    jaeger: z.strictObject(datasourceSwitch('Jaeger', 'http://jaeger-query.<namespace>.svc:16686')).prefault({}).describe('Jaeger datasource (traces, linked to logs by correlation id and to metrics)'),
+    jaeger: z.strictObject(datasourceSwitch('Jaeger', plannedServiceUrl('jaeger', '<namespace>'))).prefault({}).describe('Jaeger datasource (traces, linked to logs by correlation id and to metrics)'),
   })
   .prefault({})
   .describe('Provisioned datasources, each with a fixed uid');
