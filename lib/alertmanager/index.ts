@@ -15,7 +15,7 @@ import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint, serviceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, container, httpProbe, persistentStatefulSet, service } from '../core/workload';
+import { checksum, container, httpProbe, persistentStatefulSet, secretFilesVolume, service } from '../core/workload';
 import { alertmanagerEdges, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
@@ -162,10 +162,7 @@ function statefulSet(
 
 /** One key of a user-provided Secret, projected to a fixed file name, readable by the pod's group only. */
 function secretVolume(s: SecretMount): k8s.Volume {
-  return {
-    name: s.volume,
-    secret: { secretName: s.secretName, items: [{ key: s.key, path: s.file }], defaultMode: 0o440, optional: false },
-  };
+  return secretFilesVolume(s.volume, s.secretName, [{ key: s.key, path: s.file }], { optional: false });
 }
 
 /** Node drains take down at most one replica at a time, so the others keep notifying. */

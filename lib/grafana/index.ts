@@ -15,7 +15,7 @@ import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, claimSpec, container, httpProbe, podTemplate, service } from '../core/workload';
+import { checksum, claimSpec, container, deployment, httpProbe, secretFilesVolume, service } from '../core/workload';
 import { GraphContext, grafanaEdges } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
@@ -118,7 +118,7 @@ export class Grafana extends ComponentConstruct<GrafanaValues> {
 
     if (v.persistence.enabled) dataClaim(this, identity, v);
     service(this, 'service', { name: GRAFANA.name, identity, ports: [GRAFANA.port] });
-    this.deployment = deployment(this, identity, v, dashboardConfigMaps, Lazy.any({ produce: () => checksum(this.provisioning()) }));
+    this.deployment = grafanaDeployment(this, identity, v, dashboardConfigMaps, Lazy.any({ produce: () => checksum(this.provisioning()) }));
   }
 
   /** Points the datasources that have no URL in the values at these components' Services. */
@@ -224,7 +224,7 @@ function grafanaEnv(v: GrafanaValues): k8s.EnvVar[] {
     .map((name) => ({ name, value: env[name] }));
 }
 
-function deployment(scope: Construct, identity: AppIdentity, v: GrafanaValues, dashboardConfigMaps: readonly string[], provisioningChecksum: string): k8s.KubeDeployment {
+function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaValues, dashboardConfigMaps: readonly string[], provisioningChecksum: string): k8s.KubeDeployment {
   const port = GRAFANA.port.name;
   const esSecret = v.datasources.elasticsearch.enabled ? v.datasources.elasticsearch.basicAuth.existingSecret : undefined;
   const grafana = container({
@@ -255,48 +255,29 @@ function deployment(scope: Construct, identity: AppIdentity, v: GrafanaValues, d
     { name: 'dashboard-provider', configMap: { name: GRAFANA.dashboardProviderConfigMap } },
     // All dashboard ConfigMaps in one folder, which the file provider reads.
     { name: 'dashboards', projected: { sources: dashboardConfigMaps.map((name) => ({ configMap: { name } })) } },
-    {
-      name: 'admin',
-      secret: {
-        secretName: v.admin.existingSecret,
-        defaultMode: 0o440,
-        items: [
-          { key: v.admin.userKey, path: 'admin-user' },
-          { key: v.admin.passwordKey, path: 'admin-password' },
-        ],
-      },
-    },
+    secretFilesVolume('admin', v.admin.existingSecret, [
+      { key: v.admin.userKey, path: 'admin-user' },
+      { key: v.admin.passwordKey, path: 'admin-password' },
+    ]),
     ...(esSecret
       ? [
-          {
-            name: 'elasticsearch-credentials',
-            secret: {
-              secretName: esSecret,
-              defaultMode: 0o440,
-              items: [
-                { key: v.datasources.elasticsearch.basicAuth.usernameKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.username) },
-                { key: v.datasources.elasticsearch.basicAuth.passwordKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.password) },
-              ],
-            },
-          },
+          secretFilesVolume('elasticsearch-credentials', esSecret, [
+            { key: v.datasources.elasticsearch.basicAuth.usernameKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.username) },
+            { key: v.datasources.elasticsearch.basicAuth.passwordKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.password) },
+          ]),
         ]
       : []),
   ];
-  return new k8s.KubeDeployment(scope, 'deployment', {
-    metadata: { name: GRAFANA.name },
-    spec: {
-      replicas: 1,
-      revisionHistoryLimit: 5,
-      // A ReadWriteOnce claim cannot be mounted by the old and the new pod at once on different nodes.
-      strategy: v.persistence.enabled ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-      selector: { matchLabels: selectorLabels(identity) },
-      template: podTemplate({
-        identity,
-        containers: [grafana],
-        runAsUser: GRAFANA.uid,
-        annotations: { 'checksum/provisioning': provisioningChecksum },
-        volumes,
-      }),
+  return deployment(scope, 'deployment', {
+    name: GRAFANA.name,
+    // A ReadWriteOnce claim cannot be mounted by the old and the new pod at once on different nodes.
+    ...(v.persistence.enabled ? { strategy: { type: 'Recreate' } } : {}),
+    pod: {
+      identity,
+      containers: [grafana],
+      runAsUser: GRAFANA.uid,
+      annotations: { 'checksum/provisioning': provisioningChecksum },
+      volumes,
     },
   });
 }
