@@ -137,7 +137,7 @@ describe('Grafana Deployment', () => {
   });
 
   test('the admin Secret name and keys follow the values', () => {
-    const objects = render(grafana({ admin: { existingSecret: 'my-admin', userKey: 'u', passwordKey: 'p' } }));
+    const objects = render(grafana({ admin: { userSecret: { name: 'my-admin', key: 'u' }, passwordSecret: { name: 'my-admin', key: 'p' } } }));
     const secret = pod(objects).spec.volumes.find((v) => v.secret)!.secret!;
     expect(secret.secretName).toBe('my-admin');
     expect(secret.items).toEqual([
@@ -147,7 +147,16 @@ describe('Grafana Deployment', () => {
   });
 
   test('an empty admin Secret name is refused', () => {
-    expect(() => render(grafana({ admin: { existingSecret: '' } }))).toThrow(/grafana\.admin\.existingSecret/);
+    expect(() => render(grafana({ admin: { userSecret: { name: '' } } }))).toThrow(/grafana\.admin\.userSecret\.name/);
+  });
+
+  test('admin user and password from two Secrets: one projected volume, both files in the same folder', () => {
+    const objects = render(grafana({ admin: { userSecret: { name: 'admin-user' }, passwordSecret: { name: 'admin-password' } } }));
+    const admin = pod(objects).spec.volumes.find((v) => v.name === 'admin')! as { projected?: { sources: { secret: { name: string; items: { key: string; path: string }[] } }[] } };
+    expect(admin.projected!.sources.map((s) => [s.secret.name, s.secret.items])).toEqual([
+      ['admin-user', [{ key: 'admin-user', path: 'admin-user' }]],
+      ['admin-password', [{ key: 'admin-password', path: 'admin-password' }]],
+    ]);
   });
 
   test('sign-up, anonymous access, analytics and update checks are off', () => {
@@ -304,7 +313,7 @@ describe('datasources', () => {
 
   test('no credential is written: Elasticsearch basic auth is read from a mounted Secret', () => {
     expect(configData(defaults, GRAFANA.datasourcesConfigMap)['datasources.yaml']).not.toMatch(/password|basicAuth/i);
-    const objects = render(grafana({ datasources: { elasticsearch: { basicAuth: { existingSecret: 'es-creds', passwordKey: 'pw' } } } }));
+    const objects = render(grafana({ datasources: { elasticsearch: { basicAuth: { usernameSecret: { name: 'es-creds' }, passwordSecret: { key: 'pw' } } } } }));
     const es = datasources(objects).datasources.find((d) => d.type === 'elasticsearch')!;
     expect(es.basicAuth).toBe(true);
     const fileRef = /^\$__file\{(.+)\}$/;

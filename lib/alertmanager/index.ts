@@ -162,7 +162,7 @@ function statefulSet(
 
 /** One key of a user-provided Secret, projected to a fixed file name, readable by the pod's group only. */
 function secretVolume(s: SecretMount): k8s.Volume {
-  return secretFilesVolume(s.volume, s.secretName, [{ key: s.key, path: s.file }], { optional: false });
+  return secretFilesVolume(s.volume, [{ ref: { name: s.secretName, key: s.key }, path: s.file }], { optional: false });
 }
 
 /** Node drains take down at most one replica at a time, so the others keep notifying. */

@@ -337,20 +337,23 @@ export function cronJob(scope: Construct, id: string, opts: CronJobOptions): k8s
 }
 
 /**
- * A volume of some keys of a user-provided Secret, each projected to a fixed
- * file name, readable by the pod's group only (credentials are read from files,
- * never from the environment or the synthesized YAML).
+ * A volume of some keys of user-provided Secrets (SecretRefs), each projected to
+ * a fixed file name, readable by the pod's group only: credentials are read
+ * from files, never from the environment or the synthesized YAML. Keys of one
+ * Secret make a secret volume; keys of several, a projected one.
  */
-export function secretFilesVolume(name: string, secretName: string, files: readonly { key: string; path: string }[], opts: { optional?: boolean } = {}): k8s.Volume {
-  return {
-    name,
-    secret: {
-      secretName,
-      items: files.map((f) => ({ key: f.key, path: f.path })),
-      defaultMode: 0o440,
-      ...(opts.optional === undefined ? {} : { optional: opts.optional }),
-    },
-  };
+export function secretFilesVolume(name: string, files: readonly { ref: { readonly name?: string; readonly key: string }; path: string }[], opts: { optional?: boolean } = {}): k8s.Volume {
+  const secrets = [...new Set(files.map((f) => secretNameOf(f.ref)))];
+  const items = (secret: string) => files.filter((f) => f.ref.name === secret).map((f) => ({ key: f.ref.key, path: f.path }));
+  const optional = opts.optional === undefined ? {} : { optional: opts.optional };
+  if (secrets.length === 1) return { name, secret: { secretName: secrets[0], items: items(secrets[0]), defaultMode: 0o440, ...optional } };
+  return { name, projected: { defaultMode: 0o440, sources: secrets.map((secret) => ({ secret: { name: secret, items: items(secret), ...optional } })) } };
+}
+
+function secretNameOf(ref: { readonly name?: string; readonly key: string }): string {
+  // The values schema refuses a credential switched on without its Secret; this is a programming error.
+  if (!ref.name) throw new Error(`no Secret name for key ${ref.key}`);
+  return ref.name;
 }
 
 export function serviceAccount(scope: Construct, id: string, name: string): k8s.KubeServiceAccount {

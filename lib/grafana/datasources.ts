@@ -121,7 +121,7 @@ export function datasourcesProvisioning(v: GrafanaValues, links: DatasourceLinks
 
 function elasticsearchDatasource(v: GrafanaValues, url: string): Record<string, unknown> {
   const es = v.datasources.elasticsearch;
-  const auth = es.basicAuth.existingSecret
+  const auth = es.basicAuth.usernameSecret.name
     ? {
         basicAuth: true,
         basicAuthUser: `$__file{${ELASTICSEARCH_CREDENTIAL_FILES.username}}`,

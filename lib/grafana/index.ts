@@ -23,6 +23,7 @@ import { ValuesError } from '../values/errors';
 import { GRAFANA, plannedServiceUrl } from './constants';
 import { DatasourceKey, DatasourceLinks, datasourcesProvisioning, ELASTICSEARCH_CREDENTIAL_FILES } from './datasources';
 import { DashboardFile, provisionedDashboards } from './dashboards';
+import type { SecretRef } from '../values/types';
 import { GrafanaValues, grafanaValues } from './values';
 
 /** A ConfigMap's data must stay under etcd's 1 MiB object limit; keep room for metadata. */
@@ -226,7 +227,7 @@ function grafanaEnv(v: GrafanaValues): k8s.EnvVar[] {
 
 function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaValues, dashboardConfigMaps: readonly string[], provisioningChecksum: string): k8s.KubeDeployment {
   const port = GRAFANA.port.name;
-  const esSecret = v.datasources.elasticsearch.enabled ? v.datasources.elasticsearch.basicAuth.existingSecret : undefined;
+  const esAuth = elasticsearchAuth(v);
   const grafana = container({
     name: GRAFANA.name,
     image: v.image,
@@ -245,7 +246,7 @@ function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaVa
       { name: 'dashboard-provider', mountPath: `${GRAFANA.provisioningDir}/dashboards`, readOnly: true },
       { name: 'dashboards', mountPath: GRAFANA.dashboardsDir, readOnly: true },
       { name: 'admin', mountPath: GRAFANA.adminSecretDir, readOnly: true },
-      ...(esSecret ? [{ name: 'elasticsearch-credentials', mountPath: GRAFANA.elasticsearchSecretDir, readOnly: true }] : []),
+      ...(esAuth ? [{ name: 'elasticsearch-credentials', mountPath: GRAFANA.elasticsearchSecretDir, readOnly: true }] : []),
     ],
   });
   const volumes: k8s.Volume[] = [
@@ -255,15 +256,15 @@ function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaVa
     { name: 'dashboard-provider', configMap: { name: GRAFANA.dashboardProviderConfigMap } },
     // All dashboard ConfigMaps in one folder, which the file provider reads.
     { name: 'dashboards', projected: { sources: dashboardConfigMaps.map((name) => ({ configMap: { name } })) } },
-    secretFilesVolume('admin', v.admin.existingSecret, [
-      { key: v.admin.userKey, path: 'admin-user' },
-      { key: v.admin.passwordKey, path: 'admin-password' },
+    secretFilesVolume('admin', [
+      { ref: v.admin.userSecret, path: basename(ADMIN_FILES.user) },
+      { ref: v.admin.passwordSecret, path: basename(ADMIN_FILES.password) },
     ]),
-    ...(esSecret
+    ...(esAuth
       ? [
-          secretFilesVolume('elasticsearch-credentials', esSecret, [
-            { key: v.datasources.elasticsearch.basicAuth.usernameKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.username) },
-            { key: v.datasources.elasticsearch.basicAuth.passwordKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.password) },
+          secretFilesVolume('elasticsearch-credentials', [
+            { ref: esAuth.username, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.username) },
+            { ref: esAuth.password, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.password) },
           ]),
         ]
       : []),
@@ -280,6 +281,14 @@ function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaVa
       volumes,
     },
   });
+}
+
+/** The Elasticsearch credentials, when its datasource is on and has them (the password defaults to the user name's Secret). */
+export function elasticsearchAuth(v: GrafanaValues): { username: SecretRef; password: SecretRef } | undefined {
+  const es = v.datasources.elasticsearch;
+  const { usernameSecret, passwordSecret } = es.basicAuth;
+  if (!es.enabled || !usernameSecret.name) return undefined;
+  return { username: usernameSecret, password: { ...passwordSecret, name: passwordSecret.name ?? usernameSecret.name } };
 }
 
 function basename(path: string): string {
