@@ -7,6 +7,8 @@
  * passes the conventions. It lives in the host agents' namespace, so this also
  * proves the second namespace end to end.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { verdict, PodEndpoint } from '../lib/network/evaluate';
 import { NetworkPolicy } from '../lib/network/policies';
@@ -15,6 +17,8 @@ import { valuesSchema } from '../lib/values/schema';
 import { conventionTests } from './support/conventions';
 import { EXAMPLE } from './support/example';
 import { envObjects, findObject, synthFiles } from './support/stack';
+import { describeWithTool, run } from './support/tools';
+import { tempDir } from './support/values';
 
 // The one line a new component adds to lib/registry.ts, done here to the registry module.
 jest.mock('../lib/registry', () => {
@@ -102,6 +106,38 @@ describe('its NetworkPolicy allows exactly its edges', () => {
     expect(verdict(policies, agent, alertmanager, 9093).allowed).toBe(true);
     expect(verdict(policies, agent, prometheus, 9090).allowed).toBe(false);
     expect(verdict(policies, alertmanager, agent, EXAMPLE.port.port).allowed).toBe(false);
+  });
+});
+
+describe('kubectl apply -k and helm install see both namespaces', () => {
+  const dir = tempDir('component-added-');
+  beforeAll(() => {
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+  });
+  const parse = (text: string) => (yaml.loadAll(text) as (Manifest | null)[]).filter((o): o is Manifest => !!o);
+  const inHostAgents = (rendered: readonly Manifest[]) =>
+    rendered
+      .filter((o) => o.metadata.namespace === HOST_AGENTS || (o.kind === 'Namespace' && o.metadata.name === HOST_AGENTS))
+      .map((o) => `${o.kind}/${o.metadata.name}`)
+      .sort();
+  const expected = [`Deployment/${EXAMPLE.name}`, `Namespace/${HOST_AGENTS}`, 'NetworkPolicy/default-deny', `NetworkPolicy/${EXAMPLE.name}`, 'Role/pynomaly-monitoring-prod-prometheus', 'RoleBinding/pynomaly-monitoring-prod-prometheus', `Service/${EXAMPLE.name}`];
+
+  describeWithTool('kubectl', 'kubectl kustomize', (kubectl) => {
+    test('renders the host agents objects in their namespace', () => {
+      const r = run(kubectl, ['kustomize', join(dir, ENV)]);
+      expect(r.stderr).toBe('');
+      expect(inHostAgents(parse(r.stdout))).toEqual(expected);
+    });
+  });
+  describeWithTool('helm', 'helm template', (helm) => {
+    test('renders the host agents objects in their namespace, whatever the release namespace', () => {
+      const r = run(helm, ['template', 'x', join(dir, 'helm', ENV), '-n', MAIN]);
+      expect(r.stderr).toBe('');
+      expect(inHostAgents(parse(r.stdout))).toEqual(expected);
+    });
   });
 });
 

@@ -25,20 +25,3 @@ export const GRAFANA = {
   folder: 'Pynomaly',
   folderUid: 'pynomaly',
 } as const;
-
-/**
- * Services of components not built yet (Elasticsearch, Jaeger query) that
- * Grafana's datasources point at by default, declared once: the default URL
- * and its description in the values both come from here. When the component is
- * built, its construct's endpoint takes over.
- */
-export const PLANNED_SERVICES = {
-  elasticsearch: { service: 'elasticsearch', port: 9200 },
-  jaeger: { service: 'jaeger-query', port: 16686 },
-} as const;
-
-/** The in-cluster URL of a planned Service in `namespace` (`<namespace>` in docs). */
-export function plannedServiceUrl(key: keyof typeof PLANNED_SERVICES, namespace: string): string {
-  const s = PLANNED_SERVICES[key];
-  return `http://${s.service}.${namespace}.svc:${s.port}`;
-}

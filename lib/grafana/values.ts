@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
 import { enabled, image, optionalStorage, resources, secretRef } from '../values/types';
-import { plannedServiceUrl } from './constants';
+import { plannedServiceUrl } from '../catalog/services';
 
 /** File name of a user dashboard: becomes a ConfigMap key and part of the ConfigMap name. */
 export const DASHBOARD_FILE_NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?\.json$/;

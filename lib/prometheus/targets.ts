@@ -15,6 +15,7 @@
  *   ServiceAccount token, which needs `nodes/metrics` and nothing broader.
  */
 import { JOBS, JobName } from '../catalog/jobs';
+import { PLANNED_SERVICES } from '../catalog/services';
 import type { ExposedScrapeTarget } from '../core/component';
 import { type Labels as CoreLabels } from '../core/labels';
 import { ContainerPort } from '../core/workload';
@@ -156,7 +157,7 @@ export const TARGETS: { readonly [K in OutsideKey]: Declaration } = {
   redisExporter: external('redisExporter', JOBS.redisExporter, 9121, 'app'),
   postgresExporter: external('postgresExporter', JOBS.postgresExporter, 9187, 'app'),
   elasticsearchExporter: external('elasticsearchExporter', JOBS.elasticsearchExporter, 9114, 'stack'),
-  jaeger: external('jaeger', JOBS.jaeger, 14269, 'stack'),
+  jaeger: external('jaeger', JOBS.jaeger, PLANNED_SERVICES.jaeger.adminPort.port, 'stack'),
   kubelet: kubelet(JOBS.kubelet, '/metrics'),
   cadvisor: kubelet(JOBS.cadvisor, '/metrics/cadvisor'),
 };

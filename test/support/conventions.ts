@@ -6,9 +6,9 @@
  * Security level of the namespace each pod lands in. Shared by the
  * conventions test and the test of a component added in a test.
  */
-import { k8s } from '../../lib/core/k8s';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../lib/core/security';
 import { Manifest } from '../../lib/synth/render';
+import { PodSpecJson, podTemplateOf, WORKLOAD_KINDS } from './k8s';
 
 /** The objects of each environment: plain YAML and the operator folder. */
 export type EnvironmentObjects = (env: string) => readonly Manifest[];
@@ -16,18 +16,8 @@ export type EnvironmentObjects = (env: string) => readonly Manifest[];
 const POD_SECURITY_LABEL = 'pod-security.kubernetes.io/enforce';
 
 const LABELS = ['name', 'instance', 'component', 'part-of', 'managed-by', 'version'].map((l) => `app.kubernetes.io/${l}`);
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
-
-interface PodSpecLike {
-  containers: k8s.Container[];
-  initContainers?: k8s.Container[];
-  securityContext?: k8s.PodSecurityContext;
-  hostNetwork?: boolean;
-  hostPID?: boolean;
-}
-
-function podOf(o: Manifest): { spec: PodSpecLike; annotations: Record<string, string>; labels: Record<string, string> } {
-  const template = (o.spec as { template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpecLike } }).template;
+function podOf(o: Manifest): { spec: PodSpecJson; annotations: Record<string, string>; labels: Record<string, string> } {
+  const template = podTemplateOf(o);
   return { spec: template.spec, annotations: template.metadata.annotations ?? {}, labels: template.metadata.labels };
 }
 
@@ -173,7 +163,7 @@ export function conventionTests(envs: readonly string[], objectsOf: EnvironmentO
     test('every pod in a restricted namespace would be admitted: volume types, host namespaces and ports, users, capabilities', () => {
       for (const { env, o } of workloads) {
         if (levels(env).get(o.metadata.namespace ?? '') !== 'restricted') continue;
-        const spec = podOf(o).spec as PodSpecLike & { volumes?: Record<string, unknown>[]; hostIPC?: boolean };
+        const spec = podOf(o).spec as PodSpecJson;
         const problems: string[] = [];
         for (const v of spec.volumes ?? []) {
           const type = Object.keys(v).find((k) => k !== 'name')!;
