@@ -1,74 +1,91 @@
 /**
- * Every component can be switched off with `<component>.enabled=false`: the
- * rest still synthesizes, stays strictly valid, and nothing left behind points
- * at what is gone.
+ * Every component of the registry can be switched off with
+ * `<key>.enabled=false`: the rest still synthesizes, stays strictly valid, its
+ * files are gone from every output, and nothing left behind points at its
+ * Services. The list comes from the registry, so a new component is covered
+ * by adding it there.
  */
+import { isMonitoringComponent } from '../lib/core/component';
+import { COMPONENTS } from '../lib/registry';
 import { valuesSchema } from '../lib/values/schema';
 import { KubernetesValidator } from './support/k8s-schema';
-import { envObjects, synthFiles } from './support/stack';
-import { switchedOff } from './support/values';
+import { builtStack, envObjects, synthFiles } from './support/stack';
+import { valuesOf } from './support/values';
 
-const defaults = valuesSchema.parse({}) as Record<string, unknown>;
-const switchable = Object.entries(defaults)
-  .filter(([, v]) => typeof v === 'object' && v !== null && typeof (v as { enabled?: unknown }).enabled === 'boolean')
-  .map(([k]) => k);
+const ENV = 'prod';
+const defaults = valuesSchema.parse({}) as unknown as Record<string, unknown> & { grafana: { datasources: Record<string, unknown> } };
+const keys = COMPONENTS.map((c) => c.key as string);
 const validator = new KubernetesValidator();
-
-test('the switchable components are the ones we ship', () => {
-  expect(switchable.sort()).toEqual(['alertmanager', 'argocd', 'grafana', 'networkPolicies', 'prometheus', 'rules']);
-});
-
-/** Components Grafana has a datasource for: switching one off takes switching that off too. */
-const WITH_DATASOURCE = ['prometheus', 'alertmanager'] as const;
 /** Objects the operator folder renders for an operator's Prometheus even when ours is off. */
 const OPERATOR_KINDS = new Set(['ServiceMonitor', 'PrometheusRule']);
 
-describe.each(switchable)('%s.enabled=false', (component) => {
-  const withDatasource = WITH_DATASOURCE.find((c) => c === component);
-  const sets = withDatasource ? switchedOff(withDatasource) : [`${component}.enabled=false`];
-  const objects = envObjects('prod', { sets, includeSubfolders: true }).filter((o) => !OPERATOR_KINDS.has(o.kind));
+test('every component of the registry has an enabled switch, and no other values key has one', () => {
+  const switchable = Object.entries(defaults)
+    .filter(([, v]) => typeof v === 'object' && v !== null && typeof (v as { enabled?: unknown }).enabled === 'boolean')
+    .map(([k]) => k);
+  // Stack-wide outputs that are not components also have a switch: Argo CD's Applications.
+  const STACK_SWITCHES = ['argocd'];
+  expect(switchable.filter((k) => !STACK_SWITCHES.includes(k)).sort()).toEqual([...keys].sort());
+});
+
+/** What a user sets to switch a component off: with Grafana's datasource for it, if Grafana has one. */
+function switchOff(key: string): string[] {
+  return [`${key}.enabled=false`, ...(key in defaults.grafana.datasources ? [`grafana.datasources.${key}.enabled=false`] : [])];
+}
+
+describe.each(keys)('%s.enabled=false', (key) => {
+  const sets = switchOff(key);
+  const objects = envObjects(ENV, { sets, includeSubfolders: true }).filter((o) => !OPERATOR_KINDS.has(o.kind));
+  const on = synthFiles({ envs: [ENV] });
+  const off = synthFiles({ envs: [ENV], sets });
+  const gone = [...on.keys()].filter((p) => p.startsWith(`${ENV}/`) && p.endsWith('.yaml') && !off.has(p));
 
   test('synthesizes valid objects without that component', () => {
     expect(objects.length).toBeGreaterThan(1);
     const invalid = objects.filter((o) => validator.validate(o).length > 0).map((o) => `${o.kind}/${o.metadata.name}`);
     expect(invalid).toEqual([]);
-    const names = objects.map((o) => (o.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name']);
-    if (component !== 'rules') expect(names).not.toContain(component);
   });
 
-  test('its file is gone from the plain YAML, the Kustomization and the Helm chart', () => {
-    const files = [...synthFiles({ envs: ['prod'], sets }).keys()];
-    if (component !== 'rules') {
-      expect(files).not.toContain(`prod/${component}.yaml`);
-      expect(files).not.toContain(`helm/prod/templates/${component}.yaml`);
-      expect(synthFiles({ envs: ['prod'], sets }).get('prod/Kustomization')).not.toContain(`${component}.yaml`);
+  test('its files are gone from the plain YAML, the Kustomizations and the Helm chart', () => {
+    expect(gone.length).toBeGreaterThan(0);
+    for (const path of gone) {
+      const rel = path.slice(ENV.length + 1);
+      const slash = rel.lastIndexOf('/');
+      const kustomization = off.get(`${ENV}/${slash < 0 ? '' : rel.slice(0, slash + 1)}Kustomization`) ?? '';
+      expect([rel, kustomization.includes(`- ${rel.slice(slash + 1)}`), off.has(`helm/${ENV}/templates/${rel}`)]).toEqual([rel, false, false]);
     }
   });
 
-  test('nothing left points at its Service', () => {
-    if (component === 'rules') return;
+  test('no object carries its name, and nothing left points at its Services', () => {
+    const built = builtStack(valuesOf(ENV)).constructs.get(key);
     const text = JSON.stringify(objects);
-    expect(text).not.toMatch(new RegExp(`"${component}(-\\d)?\\.[a-z0-9-]+(\\.svc)?:\\d+`));
-    expect(text).not.toMatch(new RegExp(`//${component}\\.`));
+    if (!isMonitoringComponent(built)) return expect(built === undefined || !('services' in built)).toBe(true);
+    expect(objects.map((o) => (o.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name'])).not.toContain(built.appName);
+    expect(built.services.length).toBeGreaterThan(0);
+    for (const s of built.services) {
+      expect([s.service, text.includes(`${s.service}.${s.namespace}.svc`)]).toEqual([s.service, false]);
+      expect([s.service, text.includes(`//${s.service}.`)]).toEqual([s.service, false]);
+    }
   });
 });
 
-describe.each(WITH_DATASOURCE)('%s.enabled=false alone', (component) => {
+describe.each(keys.filter((k) => k in defaults.grafana.datasources))('%s.enabled=false alone', (component) => {
   test("is refused while Grafana's datasource still points at it, naming the switch", () => {
-    expect(() => envObjects('prod', { sets: [`${component}.enabled=false`] })).toThrow(
+    expect(() => envObjects(ENV, { sets: [`${component}.enabled=false`] })).toThrow(
       `--set ${component}.enabled=false: ${component}.enabled: Grafana's ${component} datasource points at our ${component}`,
     );
   });
   test('is accepted with the datasource pointed at an existing server', () => {
     const url = `http://${component}.elsewhere.example:9000`;
-    const objects = envObjects('prod', { sets: [`${component}.enabled=false`, `grafana.datasources.${component}.url=${url}`] });
+    const objects = envObjects(ENV, { sets: [`${component}.enabled=false`, `grafana.datasources.${component}.url=${url}`] });
     expect(JSON.stringify(objects)).toContain(url);
   });
 });
 
 test('rules.enabled=false empties the rules ConfigMap and drops the PrometheusRule', () => {
-  const objects = envObjects('prod', { sets: ['rules.enabled=false'], includeSubfolders: true });
+  const objects = envObjects(ENV, { sets: ['rules.enabled=false'], includeSubfolders: true });
   expect(objects.map((o) => o.kind)).not.toContain('PrometheusRule');
   const rules = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-rules') as { data?: Record<string, string> } | undefined;
+  expect(rules).toBeDefined();
   expect(Object.keys(rules?.data ?? {})).toEqual([]);
 });

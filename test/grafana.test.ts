@@ -5,55 +5,30 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { StackContext } from '../lib/core/context';
-import { renderGrafana } from '../lib/grafana';
 import { GRAFANA } from '../lib/grafana/constants';
 import { DATASOURCE_UIDS } from '../lib/grafana/datasources';
 import { additionalDashboards } from '../lib/grafana/dashboards';
 import { stableJson } from '../lib/grafana/json';
 import { Manifest } from '../lib/synth/render';
 import { resolveValues } from '../lib/values/load';
-import { findObject, synthFiles } from './support/stack';
-import { errorOf, tempDir } from './support/values';
+import { ContainerJson, containerOf, PodTemplateJson, podOf, VolumeJson } from './support/k8s';
+import { builtStack, findObject, prometheusTargets, synthFiles } from './support/stack';
+import { errorOf, tempDir, valuesOf } from './support/values';
 
 type Tree = Record<string, unknown>;
 
-interface Container {
-  name: string;
-  image: string;
-  env?: { name: string; value?: string; valueFrom?: unknown }[];
-  ports: { name: string; containerPort: number }[];
-  readinessProbe: { httpGet: { path: string; port: string } };
-  livenessProbe: { httpGet: { path: string; port: string } };
-  startupProbe?: { httpGet: { path: string; port: string } };
-  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
-  securityContext: { readOnlyRootFilesystem: boolean; runAsNonRoot: boolean };
-}
-
-interface Volume {
-  name: string;
-  emptyDir?: Tree;
-  persistentVolumeClaim?: { claimName: string };
-  configMap?: { name: string };
-  secret?: { secretName: string; items: { key: string; path: string }[] };
-  projected?: { sources: { configMap: { name: string } }[] };
-}
-
-interface PodTemplate {
-  metadata: { annotations: Record<string, string> };
-  spec: { containers: Container[]; volumes: Volume[]; securityContext: { runAsUser: number; fsGroup: number } };
-}
+type Container = ContainerJson;
+type PodTemplate = PodTemplateJson & { spec: { volumes: readonly VolumeJson[] } };
 
 const tmp = tempDir('grafana-test-');
 
-/** Renders Grafana alone with the given values (fast, independent of the other components). */
+/** Grafana's objects with the given values: the stack is built, only Grafana's file is rendered. */
 function render(data: Tree = {}): Manifest[] {
   const values = resolveValues([{ source: 'test', data: { environment: 'dev', namespace: 'mon', ...data } }]);
-  const ctx = new StackContext(new App({ outdir: tmp }), values);
-  renderGrafana(ctx);
-  return ctx.outputs().flatMap((o) => o.chart.toJson() as Manifest[]);
+  return builtStack(values)
+    .files.filter((f) => f.path === GRAFANA.name)
+    .flatMap((f) => f.chart.toJson() as Manifest[]);
 }
 
 function grafana(extra: Tree): Tree {
@@ -61,11 +36,11 @@ function grafana(extra: Tree): Tree {
 }
 
 function pod(objects: Manifest[]): PodTemplate {
-  return (findObject(objects, 'Deployment', GRAFANA.name).spec as { template: PodTemplate }).template;
+  return podOf(objects, 'Deployment', GRAFANA.name) as PodTemplate;
 }
 
 function mainContainer(objects: Manifest[]): Container {
-  return pod(objects).spec.containers.find((c) => c.name === GRAFANA.name)!;
+  return containerOf(pod(objects), GRAFANA.name);
 }
 
 function envOf(c: Container): Record<string, string | undefined> {
@@ -115,8 +90,8 @@ describe('Grafana Deployment', () => {
 
   test('runs a pinned Grafana 12 image as the image user 472', () => {
     expect(c.image).toMatch(/^docker\.io\/grafana\/grafana:12\.\d+\.\d+$/);
-    expect(pod(defaults).spec.securityContext.runAsUser).toBe(472);
-    expect(pod(defaults).spec.securityContext.fsGroup).toBe(472);
+    expect(pod(defaults).spec.securityContext?.runAsUser).toBe(472);
+    expect(pod(defaults).spec.securityContext?.fsGroup).toBe(472);
   });
 
   test('the admin account comes from the mounted Secret, never from a literal', () => {
@@ -124,11 +99,11 @@ describe('Grafana Deployment', () => {
     expect(env.GF_SECURITY_ADMIN_USER).toBeUndefined();
     const secret = pod(defaults).spec.volumes.find((v) => v.secret?.secretName === 'grafana-admin');
     expect(secret).toBeDefined();
-    const mount = c.volumeMounts.find((m) => m.name === secret!.name)!;
-    const files = secret!.secret!.items.map((i) => `${mount.mountPath}/${i.path}`);
+    const mount = (c.volumeMounts ?? []).find((m) => m.name === secret!.name)!;
+    const files = secret!.secret!.items!.map((i) => `${mount.mountPath}/${i.path}`);
     expect(files).toContain(env.GF_SECURITY_ADMIN_PASSWORD__FILE);
     expect(files).toContain(env.GF_SECURITY_ADMIN_USER__FILE);
-    expect(secret!.secret!.items.map((i) => i.key).sort()).toEqual(['admin-password', 'admin-user']);
+    expect(secret!.secret!.items!.map((i) => i.key).sort()).toEqual(['admin-password', 'admin-user']);
   });
 
   test('no environment variable carries a credential value', () => {
@@ -140,7 +115,7 @@ describe('Grafana Deployment', () => {
   });
 
   test('the admin Secret name and keys follow the values', () => {
-    const objects = render(grafana({ admin: { existingSecret: 'my-admin', userKey: 'u', passwordKey: 'p' } }));
+    const objects = render(grafana({ admin: { userSecret: { name: 'my-admin', key: 'u' }, passwordSecret: { name: 'my-admin', key: 'p' } } }));
     const secret = pod(objects).spec.volumes.find((v) => v.secret)!.secret!;
     expect(secret.secretName).toBe('my-admin');
     expect(secret.items).toEqual([
@@ -150,7 +125,16 @@ describe('Grafana Deployment', () => {
   });
 
   test('an empty admin Secret name is refused', () => {
-    expect(() => render(grafana({ admin: { existingSecret: '' } }))).toThrow(/grafana\.admin\.existingSecret/);
+    expect(() => render(grafana({ admin: { userSecret: { name: '' } } }))).toThrow(/grafana\.admin\.userSecret\.name/);
+  });
+
+  test('admin user and password from two Secrets: one projected volume, both files in the same folder', () => {
+    const objects = render(grafana({ admin: { userSecret: { name: 'admin-user' }, passwordSecret: { name: 'admin-password' } } }));
+    const admin = pod(objects).spec.volumes.find((v) => v.name === 'admin')! as { projected?: { sources: { secret: { name: string; items: { key: string; path: string }[] } }[] } };
+    expect(admin.projected!.sources.map((s) => [s.secret.name, s.secret.items])).toEqual([
+      ['admin-user', [{ key: 'admin-user', path: 'admin-user' }]],
+      ['admin-password', [{ key: 'admin-password', path: 'admin-password' }]],
+    ]);
   });
 
   test('sign-up, anonymous access, analytics and update checks are off', () => {
@@ -166,15 +150,15 @@ describe('Grafana Deployment', () => {
 
   test('probes hit /api/health on the container port', () => {
     for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe!]) {
-      expect(probe.httpGet.path).toBe('/api/health');
-      expect(c.ports.map((p) => p.name)).toContain(probe.httpGet.port);
+      expect(probe.httpGet?.path).toBe('/api/health');
+      expect((c.ports ?? []).map((p) => p.name)).toContain(probe.httpGet?.port);
     }
   });
 
   test('the Service port is the port Grafana listens on', () => {
     const svc = findObject(defaults, 'Service', GRAFANA.name).spec as { ports: { port: number; targetPort: string }[] };
     expect(svc.ports).toHaveLength(1);
-    const target = c.ports.find((p) => p.name === svc.ports[0].targetPort)!;
+    const target = (c.ports ?? []).find((p) => p.name === svc.ports[0].targetPort)!;
     expect(target.containerPort).toBe(3000);
     expect(svc.ports[0].port).toBe(target.containerPort);
     expect(env.GF_SERVER_HTTP_PORT).toBe(String(target.containerPort));
@@ -182,11 +166,11 @@ describe('Grafana Deployment', () => {
 
   test('read-only root filesystem, with writable volumes where Grafana writes', () => {
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
-    const writable = c.volumeMounts.filter((m) => !m.readOnly).map((m) => m.mountPath);
+    const writable = (c.volumeMounts ?? []).filter((m) => !m.readOnly).map((m) => m.mountPath);
     for (const path of [env.GF_PATHS_DATA!, env.GF_PATHS_PLUGINS!, '/tmp']) {
       expect([path, writable.some((w) => path === w || path.startsWith(`${w}/`))]).toEqual([path, true]);
     }
-    const writableVolumes = c.volumeMounts.filter((m) => !m.readOnly).map((m) => pod(defaults).spec.volumes.find((v) => v.name === m.name)!);
+    const writableVolumes = (c.volumeMounts ?? []).filter((m) => !m.readOnly).map((m) => pod(defaults).spec.volumes.find((v) => v.name === m.name)!);
     expect(writableVolumes.every((v) => v.emptyDir || v.persistentVolumeClaim)).toBe(true);
   });
 
@@ -202,19 +186,19 @@ describe('Grafana Deployment', () => {
 
   test('provisioning ConfigMaps are mounted where Grafana and the provider read them', () => {
     const volumes = pod(defaults).spec.volumes;
-    const mountOf = (name: string) => c.volumeMounts.find((m) => m.name === name)!.mountPath;
+    const mountOf = (name: string) => (c.volumeMounts ?? []).find((m) => m.name === name)!.mountPath;
     const byConfigMap = (cm: string) => volumes.find((v) => v.configMap?.name === cm)!.name;
     expect(mountOf(byConfigMap(GRAFANA.datasourcesConfigMap))).toBe(`${env.GF_PATHS_PROVISIONING}/datasources`);
     expect(mountOf(byConfigMap(GRAFANA.dashboardProviderConfigMap))).toBe(`${env.GF_PATHS_PROVISIONING}/dashboards`);
     const projected = volumes.find((v) => v.projected)!;
-    expect(projected.projected!.sources.map((s) => s.configMap.name).sort()).toEqual(dashboardConfigMaps(defaults).map((o) => o.metadata.name).sort());
+    expect(projected.projected!.sources.map((s) => s.configMap?.name).sort()).toEqual(dashboardConfigMaps(defaults).map((o) => o.metadata.name).sort());
     const provider = yaml.load(configData(defaults, GRAFANA.dashboardProviderConfigMap)['pynomaly.yaml']) as { providers: { options: { path: string } }[] };
     expect(mountOf(projected.name)).toBe(provider.providers[0].options.path);
   });
 });
 
 describe('checksum of the provisioning', () => {
-  const checksumOf = (objects: Manifest[]) => pod(objects).metadata.annotations['checksum/provisioning'];
+  const checksumOf = (objects: Manifest[]) => pod(objects).metadata.annotations?.['checksum/provisioning'];
 
   test('is stable from one render to the next', () => {
     expect(checksumOf(render())).toBe(checksumOf(defaults));
@@ -260,9 +244,15 @@ describe('datasources', () => {
     expect(es.jsonData).toMatchObject({ index: 'pynomaly-logs-*', timeField: '@timestamp' });
   });
 
+  test('the Jaeger datasource and the jaeger scrape target name one Service', () => {
+    const target = prometheusTargets(valuesOf('dev')).find((t) => t.job === 'jaeger');
+    expect(target?.kind === 'service' && target.selector['app.kubernetes.io/name']).toBe('jaeger');
+    expect(byType('jaeger').url).toMatch(/^http:\/\/jaeger\./);
+  });
+
   test('Jaeger links traces to logs by correlation id and to metrics', () => {
     const jaeger = byType('jaeger');
-    expect(jaeger.url).toBe('http://jaeger-query.mon.svc:16686');
+    expect(jaeger.url).toBe('http://jaeger.mon.svc:16686');
     const toLogs = jaeger.jsonData.tracesToLogsV2 as Tree;
     expect(toLogs).toMatchObject({ datasourceUid: DATASOURCE_UIDS.elasticsearch, customQuery: true });
     // `$$` is a literal `$` in provisioning files (Grafana expands $VAR there).
@@ -307,7 +297,7 @@ describe('datasources', () => {
 
   test('no credential is written: Elasticsearch basic auth is read from a mounted Secret', () => {
     expect(configData(defaults, GRAFANA.datasourcesConfigMap)['datasources.yaml']).not.toMatch(/password|basicAuth/i);
-    const objects = render(grafana({ datasources: { elasticsearch: { basicAuth: { existingSecret: 'es-creds', passwordKey: 'pw' } } } }));
+    const objects = render(grafana({ datasources: { elasticsearch: { basicAuth: { usernameSecret: { name: 'es-creds' }, passwordSecret: { key: 'pw' } } } } }));
     const es = datasources(objects).datasources.find((d) => d.type === 'elasticsearch')!;
     expect(es.basicAuth).toBe(true);
     const fileRef = /^\$__file\{(.+)\}$/;
@@ -315,7 +305,7 @@ describe('datasources', () => {
     expect(es.secureJsonData!.basicAuthPassword).toMatch(fileRef);
     const passwordFile = fileRef.exec(es.secureJsonData!.basicAuthPassword)![1];
     const volume = pod(objects).spec.volumes.find((v) => v.secret?.secretName === 'es-creds')!;
-    const mount = mainContainer(objects).volumeMounts.find((m) => m.name === volume.name)!;
+    const mount = (mainContainer(objects).volumeMounts ?? []).find((m) => m.name === volume.name)!;
     expect(volume.secret!.items).toContainEqual({ key: 'pw', path: passwordFile.slice(mount.mountPath.length + 1) });
   });
 });
@@ -358,7 +348,7 @@ describe('additional dashboards from the values', () => {
     expect(model.uid).toBe('team-board');
     expect(model.id).toBeUndefined();
     expect(data['team-board.json']).toBe(stableJson(model));
-    const projected = pod(objects).spec.volumes.find((v) => v.projected)!.projected!.sources.map((s) => s.configMap.name);
+    const projected = pod(objects).spec.volumes.find((v) => v.projected)!.projected!.sources.map((s) => s.configMap?.name);
     expect(projected).toContain('grafana-dashboard-team-board');
   });
 

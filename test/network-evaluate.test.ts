@@ -5,7 +5,7 @@
  * resolution of URLs to peers, and the CIDR check of the values.
  */
 import { allows, cidrContains, NetEndpoint, PodEndpoint, verdict } from '../lib/network/evaluate';
-import { clusterService, ComponentPeer, resolveAddress, Resolver } from '../lib/network/graph';
+import { clusterService, ComponentPeer, resolveAddress, Resolver, serviceKey } from '../lib/network/graph';
 import { NetworkPolicy, NetworkPolicySpec } from '../lib/network/policies';
 import { isCidr } from '../lib/network/values';
 
@@ -152,13 +152,13 @@ test('isCidr accepts IPv4 and IPv6 prefixes only', () => {
 });
 
 describe('resolveAddress', () => {
-  const prometheus: ComponentPeer = { kind: 'component', name: 'prometheus', selector: { 'app.kubernetes.io/name': 'prometheus' } };
-  const alertmanager: ComponentPeer = { kind: 'component', name: 'alertmanager', selector: { 'app.kubernetes.io/name': 'alertmanager' } };
+  const prometheus: ComponentPeer = { kind: 'component', name: 'prometheus', namespace: NS, selector: { 'app.kubernetes.io/name': 'prometheus' } };
+  const alertmanager: ComponentPeer = { kind: 'component', name: 'alertmanager', namespace: NS, selector: { 'app.kubernetes.io/name': 'alertmanager' } };
   const r: Resolver = {
     namespace: NS,
     services: new Map([
-      ['prometheus', prometheus],
-      ['alertmanager-cluster', alertmanager],
+      [serviceKey('prometheus', NS), prometheus],
+      [serviceKey('alertmanager-cluster', NS), alertmanager],
     ]),
     externalCidrs: ['0.0.0.0/0'],
   };

@@ -11,9 +11,10 @@ import { allows, NetEndpoint, PodEndpoint, verdict } from '../lib/network/evalua
 import { DEFAULT_DENY, NetworkPolicy, WHY_ANNOTATION } from '../lib/network/policies';
 import { Peer, PortSpec } from '../lib/network/graph';
 import { sanitizeLabelName } from '../lib/prometheus/relabel';
-import { scrapeTargets, ServiceTarget } from '../lib/prometheus/targets';
+import { ServiceTarget } from '../lib/prometheus/targets';
 import { Manifest } from '../lib/synth/render';
-import { ENVIRONMENTS, envObjects, findObject, synthFiles } from './support/stack';
+import { podTemplateOf, serviceSpecOf } from './support/k8s';
+import { builtStack, ENVIRONMENTS, envObjects, findObject, prometheusTargets, synthFiles } from './support/stack';
 import { errorOf, switchedOff, valuesOf } from './support/values';
 
 /** The kubelet's port: what Prometheus' node role gives as each node's address. */
@@ -41,7 +42,7 @@ function stack(env: string, sets: readonly string[] = []): Stack {
     objects
       .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
       .map((o) => {
-        const template = (o.spec as { template: { metadata: { labels: Record<string, string> }; spec: { containers: { ports?: { name?: string; containerPort: number; protocol?: 'TCP' | 'UDP' }[] }[] } } }).template;
+        const template = podTemplateOf(o);
         const pod: PodEndpoint = { kind: 'pod', namespace, labels: template.metadata.labels, ports: template.spec.containers.flatMap((c) => c.ports ?? []) };
         return [o.metadata.name, pod] as const;
       }),
@@ -61,7 +62,7 @@ const foreignPod = (namespace: string, labels: Record<string, string>): PodEndpo
 function serviceBackend(s: Stack, service: string, port: { name?: string; number?: number }): { pod: PodEndpoint; port: number } | undefined {
   const svc = s.objects.find((o) => o.kind === 'Service' && o.metadata.name === service);
   if (!svc) return undefined;
-  const spec = svc.spec as { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string | number }[] };
+  const spec = serviceSpecOf(s.objects, service);
   const pod = [...s.pods.values()].find((p) => Object.entries(spec.selector).every(([k, v]) => p.labels[k] === v))!;
   const sp = spec.ports.find((p) => (port.name ? p.name === port.name : p.port === port.number))!;
   const target = typeof sp.targetPort === 'number' ? sp.targetPort : pod.ports!.find((cp) => cp.name === sp.targetPort)!.containerPort;
@@ -119,7 +120,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('every scrape job of prometheus.yml is allowed out of Prometheus, and into the target when it is ours', () => {
     const config = configMapFile(s, 'prometheus-config', 'prometheus.yml') as { scrape_configs: RenderedScrapeConfig[] };
-    const declared = new Map(scrapeTargets(valuesOf(env)).map((t) => [t.job as string, t]));
+    const declared = new Map(prometheusTargets(valuesOf(env)).map((t) => [t.job as string, t]));
     expect(config.scrape_configs.length).toBeGreaterThan(5);
     for (const sc of config.scrape_configs) {
       const sd = sc.kubernetes_sd_configs[0];
@@ -220,7 +221,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
   });
 
   test('every edge of the graph is allowed by the rendered policies', () => {
-    const graph = componentGraph(valuesOf(env));
+    const graph = componentGraph(valuesOf(env), builtStack(valuesOf(env)).components);
     for (const e of graph.edges) {
       const from = sampleEndpoint(s, e.from);
       const to = sampleEndpoint(s, e.to);

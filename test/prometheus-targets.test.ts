@@ -14,11 +14,11 @@ import type { PrometheusConfig } from '../lib/prometheus/config';
 import { checkKubernetesSd } from '../lib/prometheus/kubernetes-sd';
 import type { NativeRelabel } from '../lib/prometheus/relabel';
 import type { ScrapeConfig } from '../lib/prometheus/scrape-config';
-import { PYNOMALY_API, scrapeTargets, TARGETS } from '../lib/prometheus/targets';
+import { PYNOMALY_API, TARGETS } from '../lib/prometheus/targets';
 import { Manifest } from '../lib/synth/render';
 import { resolveValues } from '../lib/values/load';
 import { KubernetesValidator } from './support/k8s-schema';
-import { ENVIRONMENTS, envObjects, findObject } from './support/stack';
+import { builtStack, ENVIRONMENTS, envObjects, findObject, prometheusTargets } from './support/stack';
 import { errorOf, switchedOff, valuesOf } from './support/values';
 
 // ---------------------------------------------------------------------------
@@ -151,13 +151,15 @@ function endpointSliceTarget(o: { namespace: string; service: string; serviceLab
 // ---------------------------------------------------------------------------
 
 describe('declarations', () => {
-  test('one declaration per job of lib/catalog/jobs.ts, under the same key', () => {
-    expect(Object.keys(TARGETS).sort()).toEqual(Object.keys(JOBS).sort());
-    for (const [key, decl] of Object.entries(TARGETS)) expect([key, decl.job]).toEqual([key, JOBS[key as keyof typeof JOBS]]);
+  test('one declaration per job of lib/catalog/jobs.ts, under the same key: outside the stack here, our components in their constructs', () => {
+    const ours = builtStack(valuesOf('dev')).components.flatMap((c) => c.scrapeTargets.map((t) => [t.key, t.job] as const));
+    const declared = [...Object.entries(TARGETS).map(([key, decl]) => [key, decl.job] as const), ...ours];
+    expect(declared.map(([key]) => key).sort()).toEqual(Object.keys(JOBS).sort());
+    for (const [key, job] of declared) expect([key, job]).toEqual([key, JOBS[key as keyof typeof JOBS]]);
   });
 
   test('the facts of each target (ports, paths, timing, scheme)', () => {
-    const targets = scrapeTargets(valuesOf('dev'));
+    const targets = prometheusTargets(valuesOf('dev'));
     const summary = Object.fromEntries(targets.map((t) => [t.job, `${t.scheme} :${t.port.port} ${t.path} every ${t.interval} (timeout ${t.timeout})`]));
     expect(summary).toEqual({
       'pynomaly-api': `http :${PYNOMALY_API.port} /metrics every 10s (timeout 5s)`,
@@ -175,7 +177,7 @@ describe('declarations', () => {
   });
 
   test('the Pynomaly API is found in prometheus.pynomaly.namespaces by its Service labels', () => {
-    const api = scrapeTargets(valuesOf('dev')).find((t) => t.job === JOBS.pynomalyApi)!;
+    const api = prometheusTargets(valuesOf('dev')).find((t) => t.job === JOBS.pynomalyApi)!;
     expect(api).toMatchObject({ kind: 'service', namespaces: ['pynomaly'], selector: { 'app.kubernetes.io/name': 'pynomaly-api' } });
   });
 });
@@ -189,14 +191,14 @@ describe.each([...ENVIRONMENTS])('%s: scrape_configs and ServiceMonitors cannot 
     const nativeByJob = byJob(native.scrape_configs.map(fromNative));
     const smByJob = byJob(monitors.map(fromServiceMonitor));
     // Kubelet/cAdvisor ServiceMonitors are opt-in (operator stacks scrape the kubelet themselves).
-    const serviceJobs = scrapeTargets(values).filter((t) => t.kind === 'service').map((t) => t.job);
+    const serviceJobs = prometheusTargets(values).filter((t) => t.kind === 'service').map((t) => t.job);
     expect(Object.keys(smByJob).sort()).toEqual([...serviceJobs].sort());
     for (const job of serviceJobs) expect(smByJob[job]).toEqual(nativeByJob[job]);
     expect(monitors.map((m) => m.metadata.name).sort()).toEqual([...serviceJobs].sort());
   });
 
   test('and both match the declarations', () => {
-    const declared = scrapeTargets(values).map((t): Fingerprint =>
+    const declared = prometheusTargets(values).map((t): Fingerprint =>
       t.kind === 'service'
         ? {
             job: t.job,
@@ -368,6 +370,6 @@ describe('values validation of targets', () => {
   });
   test('a global timeout longer than a short target interval is capped at it', () => {
     const v = resolveValues([{ source: 'test.yaml', data: { prometheus: { targets: { jaeger: { interval: '5s' } } } } }]);
-    expect(scrapeTargets(v).find((t) => t.job === JOBS.jaeger)).toMatchObject({ interval: '5s', timeout: '5s' });
+    expect(prometheusTargets(v).find((t) => t.job === JOBS.jaeger)).toMatchObject({ interval: '5s', timeout: '5s' });
   });
 });

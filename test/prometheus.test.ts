@@ -4,7 +4,6 @@
  * hot reload instead of rolling restarts, and least-privilege RBAC.
  */
 import * as yaml from 'js-yaml';
-import { alertmanagerReplicaAddresses } from '../lib/alertmanager/constants';
 import { CONFIG_RELOADER, PROMETHEUS } from '../lib/prometheus/constants';
 import type { PrometheusConfig } from '../lib/prometheus/config';
 import { Manifest } from '../lib/synth/render';
@@ -188,7 +187,7 @@ describe('Alertmanagers', () => {
     const replicas = valuesOf('prod').alertmanager.replicas;
     expect(replicas).toBeGreaterThan(1); // prod runs an Alertmanager cluster, so this checks more than one target
     expect(r.config.alerting?.alertmanagers).toEqual([
-      { api_version: 'v2', scheme: 'http', static_configs: [{ targets: alertmanagerReplicaAddresses(r.namespace, replicas) }] },
+      { api_version: 'v2', scheme: 'http', static_configs: [{ targets: Array.from({ length: replicas }, (_, i) => `alertmanager-${i}.alertmanager-cluster.${r.namespace}.svc:9093`) }] },
     ]);
     expect(r.config.alerting!.alertmanagers[0].static_configs[0].targets).toHaveLength(replicas);
   });

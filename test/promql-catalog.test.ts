@@ -3,14 +3,16 @@
  * names only metrics and labels the catalog declares; no rule names a
  * pynomaly_* metric or label the application does not define.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SyntaxNode } from '@lezer/common' with { 'resolution-mode': 'import' };
 import type { parser as PromqlParser } from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
 import { labelsOf, METRICS, MetricDef, SERIES, TARGET_LABELS } from '../lib/catalog';
 import { nativeGroups } from '../lib/rules';
 import { alertCases } from '../lib/rules/cases';
 import { EXAMPLE_USER_GROUP } from '../lib/rules/examples';
-import { ENVIRONMENTS } from './support/stack';
+import { ENVIRONMENTS, ROOT } from './support/stack';
+import { testWithFile } from './support/tools';
 import { valuesOf } from './support/values';
 
 // The package is ESM-typed; its CommonJS build is what jest loads.
@@ -251,9 +253,10 @@ function appFacts(series: string): ReadonlySet<string> | undefined {
 }
 
 describe('pynomaly_* metrics and labels are those the app defines', () => {
-  const FACTS = '/work/shared/pynomaly-monitoring-facts.md';
-  (existsSync(FACTS) ? test : test.skip)('the list above matches the facts file', () => {
-    const facts = readFileSync(FACTS, 'utf8');
+  // The shared facts sit beside the repository (../shared), in every checkout and worktree of it.
+  const FACTS = join(ROOT, '..', 'shared', 'pynomaly-monitoring-facts.md');
+  testWithFile('the list above matches the facts file', FACTS, (path) => {
+    const facts = readFileSync(path, 'utf8');
     const section = facts.slice(facts.indexOf('## Metrics the application defines'), facts.indexOf('## Alerting intent'));
     const named = new Map<string, string[]>();
     for (const m of section.matchAll(/`(pynomaly_[a-z_]+)(?:\{([^}]*)\})?`/g)) named.set(m[1], m[2] ? m[2].split(',') : []);

@@ -20,22 +20,3 @@ export const ALERTMANAGER = {
   secretsDir: '/etc/alertmanager/secrets',
   dataDir: '/alertmanager',
 } as const;
-
-/** In-cluster URL of the Alertmanager Service (load-balanced over the replicas: for the UI and Grafana). */
-export function alertmanagerUrl(namespace: string): string {
-  return `http://${ALERTMANAGER.name}.${namespace}.svc:${ALERTMANAGER.port.port}`;
-}
-
-/** Stable DNS name of replica `ordinal`, through the headless Service. */
-export function alertmanagerPodHost(namespace: string, ordinal: number): string {
-  return `${ALERTMANAGER.name}-${ordinal}.${ALERTMANAGER.headlessService}.${namespace}.svc`;
-}
-
-/**
- * `host:port` of every replica's web port. Prometheus should send each alert to
- * EVERY replica (not through the load-balanced Service): the replicas then
- * deduplicate notifications among themselves over the gossip mesh.
- */
-export function alertmanagerReplicaAddresses(namespace: string, replicas: number): string[] {
-  return Array.from({ length: replicas }, (_, i) => `${alertmanagerPodHost(namespace, i)}:${ALERTMANAGER.port.port}`);
-}

@@ -9,63 +9,116 @@
  * rollout at the first pod (readiness) while the others keep serving. Secret
  * rotation needs no restart: Alertmanager reads the `*_file`s at send time.
  */
-import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { JOBS } from '../catalog/jobs';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint, serviceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
-import { StackContext } from '../core/context';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, container, httpProbe, persistentStatefulSet, service } from '../core/workload';
+import { checksum, container, httpProbe, persistentStatefulSet, secretFilesVolume, service } from '../core/workload';
+import { alertmanagerEdges, GraphContext } from '../network/components';
+import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
 import { alertmanagerConfig, SecretMount } from './config';
-import { ALERTMANAGER, alertmanagerPodHost } from './constants';
+import { ALERTMANAGER } from './constants';
 import { TEMPLATE_TEXT } from './templates';
-import { AlertmanagerValues } from './values';
+import { AlertmanagerValues, alertmanagerValues } from './values';
 
-export function renderAlertmanager(ctx: StackContext): void {
-  const values = ctx.values.alertmanager;
-  if (!values.enabled) return;
-  const identity = ctx.identity(ALERTMANAGER.name, ALERTMANAGER.component, values.image.tag);
-  const chart = ctx.chart(ALERTMANAGER.name, identity);
+/** Alertmanager's settings: exactly its values (`alertmanager.*`), with their defaults and docs (values.ts). */
+export type AlertmanagerSettings = NonNullable<z.input<typeof alertmanagerValues>>;
 
-  const { config, secretMounts } = alertmanagerConfig(values);
-  const configData = {
-    [ALERTMANAGER.configFile]: toYaml(config),
-    [ALERTMANAGER.templateFile]: TEMPLATE_TEXT,
-  };
-  new k8s.KubeConfigMap(chart, 'config', { metadata: { name: ALERTMANAGER.configMap }, data: configData });
-
-  service(chart, 'service', { name: ALERTMANAGER.name, identity, ports: [ALERTMANAGER.port] });
-  service(chart, 'cluster-service', {
-    name: ALERTMANAGER.headlessService,
-    identity,
-    // The web port lets Prometheus address every replica; the mesh ports exist only when clustered.
-    ports: [ALERTMANAGER.port, ...(values.replicas > 1 ? [ALERTMANAGER.clusterPort, ALERTMANAGER.clusterUdpPort] : [])],
-    headless: true,
-    // Peers must find each other before they are ready: readiness waits for the mesh to settle.
-    publishNotReadyAddresses: true,
-  });
-  statefulSet(chart, identity, values, ctx.values.namespace, secretMounts, checksum(configData));
-  if (values.replicas > 1) disruptionBudget(chart, identity);
+export interface AlertmanagerProps extends ComponentProps {
+  /** Its values (`alertmanager.*`); every key has its default (lib/alertmanager/values.ts). @default {} */
+  readonly values?: AlertmanagerSettings;
 }
 
-/** Flags of the gossip mesh: one peer per replica, or clustering off for a single replica. */
-export function clusterArgs(namespace: string, replicas: number): string[] {
-  if (replicas < 2) return ['--cluster.listen-address='];
-  const port = ALERTMANAGER.clusterPort.port;
+/**
+ * Alertmanager of one namespace. Others use `endpoint` (the load-balanced
+ * Service, for Grafana), `replicaAddresses` (every replica, for Prometheus'
+ * alerting block) and `meshPeers` (the gossip mesh).
+ */
+export class Alertmanager extends ComponentConstruct<AlertmanagerValues> {
+  /** The headless Service: stable names of the replicas, the mesh. */
+  public readonly clusterEndpoint: ServiceEndpoint;
+  public readonly services: readonly ServiceEndpoint[];
+  /**
+   * `host:port` of every replica's web port. Prometheus should send each alert
+   * to EVERY replica (not through the load-balanced Service): the replicas then
+   * deduplicate notifications among themselves over the gossip mesh.
+   */
+  public readonly replicaAddresses: readonly string[];
+  /** `host:port` of every replica's mesh port (--cluster.peer); empty for a single replica. */
+  public readonly meshPeers: readonly string[];
+  /** The rendered alertmanager.yml (its receivers are what it connects to). */
+  public readonly config: Record<string, unknown>;
+  /** Escape hatch: the StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+
+  public constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
+    super(scope, id, props, { ...ALERTMANAGER, job: JOBS.alertmanager, targetKey: 'alertmanager' }, alertmanagerValues.parse(props.values ?? {}));
+    const v = this.values;
+    const identity = this.identity;
+    this.clusterEndpoint = serviceEndpoint(ALERTMANAGER.headlessService, this.namespace, ALERTMANAGER.port);
+    this.services = [this.endpoint, this.clusterEndpoint];
+    const replicaHosts = Array.from({ length: v.replicas }, (_, i) => `${ALERTMANAGER.name}-${i}.${this.clusterEndpoint.host}`);
+    this.replicaAddresses = replicaHosts.map((h) => `${h}:${ALERTMANAGER.port.port}`);
+    this.meshPeers = v.replicas > 1 ? replicaHosts.map((h) => `${h}:${ALERTMANAGER.clusterPort.port}`) : [];
+
+    const { config, secretMounts } = alertmanagerConfig(v);
+    this.config = config;
+    const configData = {
+      [ALERTMANAGER.configFile]: toYaml(config),
+      [ALERTMANAGER.templateFile]: TEMPLATE_TEXT,
+    };
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name: ALERTMANAGER.configMap }, data: configData });
+
+    service(this, 'service', { name: ALERTMANAGER.name, identity, ports: [ALERTMANAGER.port] });
+    service(this, 'cluster-service', {
+      name: ALERTMANAGER.headlessService,
+      identity,
+      // The web port lets Prometheus address every replica; the mesh ports exist only when clustered.
+      ports: [ALERTMANAGER.port, ...(v.replicas > 1 ? [ALERTMANAGER.clusterPort, ALERTMANAGER.clusterUdpPort] : [])],
+      headless: true,
+      // Peers must find each other before they are ready: readiness waits for the mesh to settle.
+      publishNotReadyAddresses: true,
+    });
+    this.statefulSet = statefulSet(this, identity, v, clusterArgs(this.meshPeers), secretMounts, checksum(configData));
+    if (v.replicas > 1) disruptionBudget(this, identity);
+  }
+
+  public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
+    return alertmanagerEdges(g, self, this.meshPeers, this.config);
+  }
+}
+
+/** The registry entry. */
+export const alertmanagerComponent: ComponentDefinition<typeof alertmanagerValues, 'alertmanager'> = {
+  key: 'alertmanager',
+  values: alertmanagerValues,
+  build(ctx) {
+    const chart = ctx.chart(ALERTMANAGER.name, ctx.identity(ALERTMANAGER.name, ALERTMANAGER.component, ctx.values.image.tag));
+    return new Alertmanager(chart, 'alertmanager', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance });
+  },
+};
+
+/** Flags of the gossip mesh: one flag per peer, or clustering off without peers. */
+export function clusterArgs(meshPeers: readonly string[]): string[] {
+  if (meshPeers.length === 0) return ['--cluster.listen-address='];
   return [
     // The pod IP (not 0.0.0.0): it is also the advertised address, whatever range the pod network uses.
-    `--cluster.listen-address=[$(POD_IP)]:${port}`,
-    ...Array.from({ length: replicas }, (_, i) => `--cluster.peer=${alertmanagerPodHost(namespace, i)}:${port}`),
+    `--cluster.listen-address=[$(POD_IP)]:${ALERTMANAGER.clusterPort.port}`,
+    ...meshPeers.map((peer) => `--cluster.peer=${peer}`),
   ];
 }
 
 function statefulSet(
-  chart: Chart,
+  scope: Construct,
   identity: AppIdentity,
   v: AlertmanagerValues,
-  namespace: string,
+  meshArgs: readonly string[],
   secretMounts: readonly SecretMount[],
   configChecksum: string,
-): void {
+): k8s.KubeStatefulSet {
   const port = ALERTMANAGER.port.name;
   const clustered = v.replicas > 1;
   const alertmanager = container({
@@ -79,7 +132,7 @@ function statefulSet(
       ...(v.externalUrl ? [`--web.external-url=${v.externalUrl}`] : []),
       // Probes, Prometheus and Grafana use / whatever the external URL's path is.
       '--web.route-prefix=/',
-      ...clusterArgs(namespace, v.replicas),
+      ...meshArgs,
     ],
     env: clustered ? [{ name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } }] : [],
     ports: [ALERTMANAGER.port, ...(clustered ? [ALERTMANAGER.clusterPort, ALERTMANAGER.clusterUdpPort] : [])],
@@ -92,7 +145,7 @@ function statefulSet(
       { name: 'data', mountPath: ALERTMANAGER.dataDir },
     ],
   });
-  persistentStatefulSet(chart, 'statefulset', {
+  return persistentStatefulSet(scope, 'statefulset', {
     name: ALERTMANAGER.name,
     serviceName: ALERTMANAGER.headlessService,
     replicas: v.replicas,
@@ -109,15 +162,12 @@ function statefulSet(
 
 /** One key of a user-provided Secret, projected to a fixed file name, readable by the pod's group only. */
 function secretVolume(s: SecretMount): k8s.Volume {
-  return {
-    name: s.volume,
-    secret: { secretName: s.secretName, items: [{ key: s.key, path: s.file }], defaultMode: 0o440, optional: false },
-  };
+  return secretFilesVolume(s.volume, [{ ref: { name: s.secretName, key: s.key }, path: s.file }], { optional: false });
 }
 
 /** Node drains take down at most one replica at a time, so the others keep notifying. */
-function disruptionBudget(chart: Chart, identity: AppIdentity): void {
-  new k8s.KubePodDisruptionBudget(chart, 'pdb', {
+function disruptionBudget(scope: Construct, identity: AppIdentity): void {
+  new k8s.KubePodDisruptionBudget(scope, 'pdb', {
     metadata: { name: ALERTMANAGER.name },
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(identity) } },
   });

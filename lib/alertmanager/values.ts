@@ -5,29 +5,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES, Category } from '../catalog/alerting';
-import { duration, enabled, image, replicas, resources, storage } from '../values/types';
-
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
-
-/** A reference to one key of a user-provided Secret; the name has no default (we never create the Secret). */
-function secretRef(what: string, defaultKey: string) {
-  return z
-    .strictObject({
-      name: z
-        .string()
-        .regex(SECRET_NAME, { message: 'expected the name of a Secret (DNS-1123 subdomain)' })
-        .optional()
-        .describe(`Name of the Secret (created by you, in the release namespace) holding ${what}`),
-      key: z
-        .string()
-        .regex(SECRET_KEY, { message: 'expected a Secret key ([-._a-zA-Z0-9])' })
-        .default(defaultKey)
-        .describe('Key of that Secret'),
-    })
-    .prefault({})
-    .describe(`Secret holding ${what}; mounted as a file, never copied into the config`);
-}
+import { duration, enabled, image, replicas, resources, secretRef, storage } from '../values/types';
 
 /** Words that betray a credential in a URL's query string. */
 const SECRET_QUERY = /(token|key|secret|password|passwd|signature|sig|auth)=/i;
@@ -68,7 +46,7 @@ const teamReceiver = (category: Category) =>
     .strictObject({
       enabled: z.boolean().default(false).describe(`Also send critical and warning alerts with category=${category} to the ${category} team`),
       slackChannel: z.string().min(1).optional().describe(`Slack channel of the ${category} team`),
-      slackSecret: secretRef(`the Slack webhook URL of the ${category} team (default: alertmanager.receivers.slack.secret)`, 'api-url'),
+      slackSecret: secretRef(`the Slack webhook URL of the ${category} team (default: alertmanager.receivers.slack.secret)`, { key: 'api-url' }),
       emailTo: z
         .string()
         .min(3)
@@ -171,14 +149,14 @@ export const alertmanagerValues = z
         pagerduty: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Page critical alerts through PagerDuty (Events API v2)'),
-            secret: secretRef('the PagerDuty integration (routing) key', 'routing-key'),
+            secret: secretRef('the PagerDuty integration (routing) key', { key: 'routing-key' }),
           })
           .prefault({})
           .describe('PagerDuty: critical alerts only'),
         slack: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Send critical and warning alerts to Slack'),
-            secret: secretRef('the Slack incoming-webhook URL', 'api-url'),
+            secret: secretRef('the Slack incoming-webhook URL', { key: 'api-url' }),
             channel: z.string().min(1).optional().describe("Slack channel; unset uses the webhook's own channel"),
           })
           .prefault({})
@@ -194,7 +172,7 @@ export const alertmanagerValues = z
               .optional()
               .describe('SMTP server as host:port'),
             authUsername: z.string().min(1).optional().describe('SMTP user; unset sends without authentication'),
-            secret: secretRef('the SMTP password (required when authUsername is set)', 'password'),
+            secret: secretRef('the SMTP password (required when authUsername is set)', { key: 'password' }),
             requireTls: z.boolean().default(true).describe('Require STARTTLS'),
           })
           .prefault({})
@@ -204,7 +182,7 @@ export const alertmanagerValues = z
             enabled: z.boolean().default(false).describe('Send critical and info alerts to a webhook'),
             url: publicUrl('Webhook URL (not a secret: it is stored in a ConfigMap)'),
             authorizationType: AUTHORIZATION_TYPE,
-            secret: secretRef('the credential sent in the Authorization header (optional: unset sends none)', 'token'),
+            secret: secretRef('the credential sent in the Authorization header (optional: unset sends none)', { key: 'token' }),
           })
           .prefault({})
           .describe('Webhook: critical and info alerts'),
@@ -213,7 +191,7 @@ export const alertmanagerValues = z
             enabled: z.boolean().default(false).describe(`Send the always-firing Watchdog alert to a dead man's switch (otherwise it goes to the null receiver)`),
             url: publicUrl(`Dead man's switch URL (not a secret), e.g. https://api.opsgenie.com/v2/heartbeats/<name>/ping`),
             authorizationType: AUTHORIZATION_TYPE,
-            secret: secretRef('the credential sent in the Authorization header (optional: unset sends none)', 'token'),
+            secret: secretRef('the credential sent in the Authorization header (optional: unset sends none)', { key: 'token' }),
             interval: duration('1m', 'How often the Watchdog is sent; keep well below the switch\'s expiry'),
           })
           .prefault({})

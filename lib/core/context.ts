@@ -26,7 +26,9 @@ export interface OutputFile {
 }
 
 export class StackContext {
-  private readonly files: OutputFile[] = [];
+  private readonly files: (OutputFile & { readonly order: number })[] = [];
+  /** Files are listed by this (the registry position of the component rendering them), then in creation order. */
+  public order = 0;
 
   public constructor(
     private readonly scope: Construct,
@@ -40,20 +42,21 @@ export class StackContext {
 
   /**
    * A chart rendered to `dist/<env>/<path>.yaml`; every object in it is put in
-   * the stack's namespace (cluster-scoped kinds ignore it) and labelled.
+   * the stack's namespace (or `opts.namespace`; cluster-scoped kinds ignore it) and labelled.
    */
-  public chart(path: string, identity: AppIdentity, opts: { requiresApi?: string; helmCondition?: string } = {}): Chart {
+  public chart(path: string, identity: AppIdentity, opts: { requiresApi?: string; helmCondition?: string; namespace?: string } = {}): Chart {
     if (this.files.some((f) => f.path === path)) throw new Error(`two components render to ${path}.yaml`);
     const chart = new Chart(this.scope, path.replace(/\//g, '--'), {
-      namespace: this.values.namespace,
+      namespace: opts.namespace ?? this.values.namespace,
       labels: commonLabels(identity),
       disableResourceNameHashes: true,
     });
-    this.files.push({ path, chart, requiresApi: opts.requiresApi, helmCondition: opts.helmCondition });
+    this.files.push({ path, chart, requiresApi: opts.requiresApi, helmCondition: opts.helmCondition, order: this.order });
     return chart;
   }
 
   public outputs(): readonly OutputFile[] {
-    return this.files;
+    // Array.prototype.sort is stable: files of one component keep their creation order.
+    return [...this.files].sort((a, b) => a.order - b.order).map(({ order: _order, ...file }) => file);
   }
 }

@@ -35,12 +35,12 @@ export function commonLabels(id: AppIdentity): Labels {
     'app.kubernetes.io/part-of': PART_OF,
     'app.kubernetes.io/managed-by': MANAGED_BY,
     // A label value allows at most 63 characters of [A-Za-z0-9_.-]; digests do not fit.
-    'app.kubernetes.io/version': labelValue(id.version),
+    'app.kubernetes.io/version': toLabelValue(id.version),
   };
 }
 
 /** Truncates and cleans a string so it is a valid label value. */
-export function labelValue(raw: string): string {
+export function toLabelValue(raw: string): string {
   const cleaned = raw.replace(/@sha256:.*/, '').replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
   return cleaned.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }

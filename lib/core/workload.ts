@@ -245,6 +245,117 @@ export function persistentStatefulSet(scope: Construct, id: string, opts: Statef
   });
 }
 
+export interface DeploymentOptions {
+  readonly name: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** The pod; its identity gives the selector, and replicas are spread across nodes. */
+  readonly pod: Omit<PodTemplateOptions, 'affinity'>;
+  /** @default RollingUpdate, one extra pod at a time and none unavailable */
+  readonly strategy?: k8s.DeploymentStrategy;
+  /** @default 5 */
+  readonly revisionHistoryLimit?: number;
+}
+
+/** A Deployment of stateless replicas, spread across nodes. */
+export function deployment(scope: Construct, id: string, opts: DeploymentOptions): k8s.KubeDeployment {
+  const identity = opts.pod.identity;
+  const replicas = opts.replicas ?? 1;
+  return new k8s.KubeDeployment(scope, id, {
+    metadata: { name: opts.name },
+    spec: {
+      replicas,
+      revisionHistoryLimit: opts.revisionHistoryLimit ?? 5,
+      strategy: opts.strategy ?? { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+      selector: { matchLabels: selectorLabels(identity) },
+      template: podTemplate({ ...opts.pod, affinity: spreadAcrossNodes(identity, replicas) }),
+    },
+  });
+}
+
+export interface DaemonSetOptions {
+  readonly name: string;
+  /** The pod run on every node (host agents: see `securityException`). */
+  readonly pod: PodTemplateOptions;
+  /** Nodes updated at once. @default 1 */
+  readonly maxUnavailable?: number;
+}
+
+/** A DaemonSet: one pod per node, rolled a node at a time. */
+export function daemonSet(scope: Construct, id: string, opts: DaemonSetOptions): k8s.KubeDaemonSet {
+  return new k8s.KubeDaemonSet(scope, id, {
+    metadata: { name: opts.name },
+    spec: {
+      revisionHistoryLimit: 5,
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(opts.maxUnavailable ?? 1) } },
+      selector: { matchLabels: selectorLabels(opts.pod.identity) },
+      template: podTemplate(opts.pod),
+    },
+  });
+}
+
+export interface JobOptions {
+  readonly name: string;
+  readonly pod: PodTemplateOptions;
+  /** Retries before the Job fails. @default 2 */
+  readonly backoffLimit?: number;
+  /** Seconds a finished Job is kept. @default 86400 */
+  readonly ttlSecondsAfterFinished?: number;
+}
+
+/** The spec of a run-to-completion Job (pods never restart in place: the Job retries). */
+export function jobSpec(opts: Omit<JobOptions, 'name'>): k8s.JobSpec {
+  const template = podTemplate(opts.pod);
+  return {
+    backoffLimit: opts.backoffLimit ?? 2,
+    ttlSecondsAfterFinished: opts.ttlSecondsAfterFinished ?? 86400,
+    template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
+  };
+}
+
+export function job(scope: Construct, id: string, opts: JobOptions): k8s.KubeJob {
+  return new k8s.KubeJob(scope, id, { metadata: { name: opts.name }, spec: jobSpec(opts) });
+}
+
+export interface CronJobOptions extends JobOptions {
+  /** Cron schedule, e.g. `0 3 * * *`. */
+  readonly schedule: string;
+}
+
+/** A CronJob that never runs two Jobs at once. */
+export function cronJob(scope: Construct, id: string, opts: CronJobOptions): k8s.KubeCronJob {
+  return new k8s.KubeCronJob(scope, id, {
+    metadata: { name: opts.name },
+    spec: {
+      schedule: opts.schedule,
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: { spec: jobSpec(opts) },
+    },
+  });
+}
+
+/**
+ * A volume of some keys of user-provided Secrets (SecretRefs), each projected to
+ * a fixed file name, readable by the pod's group only: credentials are read
+ * from files, never from the environment or the synthesized YAML. Keys of one
+ * Secret make a secret volume; keys of several, a projected one.
+ */
+export function secretFilesVolume(name: string, files: readonly { ref: { readonly name?: string; readonly key: string }; path: string }[], opts: { optional?: boolean } = {}): k8s.Volume {
+  const secrets = [...new Set(files.map((f) => secretNameOf(f.ref)))];
+  const items = (secret: string) => files.filter((f) => f.ref.name === secret).map((f) => ({ key: f.ref.key, path: f.path }));
+  const optional = opts.optional === undefined ? {} : { optional: opts.optional };
+  if (secrets.length === 1) return { name, secret: { secretName: secrets[0], items: items(secrets[0]), defaultMode: 0o440, ...optional } };
+  return { name, projected: { defaultMode: 0o440, sources: secrets.map((secret) => ({ secret: { name: secret, items: items(secret), ...optional } })) } };
+}
+
+function secretNameOf(ref: { readonly name?: string; readonly key: string }): string {
+  // The values schema refuses a credential switched on without its Secret; this is a programming error.
+  if (!ref.name) throw new Error(`no Secret name for key ${ref.key}`);
+  return ref.name;
+}
+
 export function serviceAccount(scope: Construct, id: string, name: string): k8s.KubeServiceAccount {
   return new k8s.KubeServiceAccount(scope, id, {
     metadata: { name },

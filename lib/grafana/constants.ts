@@ -25,17 +25,3 @@ export const GRAFANA = {
   folder: 'Pynomaly',
   folderUid: 'pynomaly',
 } as const;
-
-/** In-cluster URL of the Grafana Service. */
-export function grafanaUrl(namespace: string): string {
-  return `http://${GRAFANA.name}.${namespace}.svc:${GRAFANA.port.port}`;
-}
-
-/** Default in-cluster URLs of components built later (Elasticsearch, Jaeger query). */
-export function defaultElasticsearchUrl(namespace: string): string {
-  return `http://elasticsearch.${namespace}.svc:9200`;
-}
-
-export function defaultJaegerQueryUrl(namespace: string): string {
-  return `http://jaeger-query.${namespace}.svc:16686`;
-}

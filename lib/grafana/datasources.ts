@@ -9,10 +9,7 @@
  */
 import { LOG_FIELDS } from '../catalog/logs';
 import { M } from '../catalog/index';
-import { alertmanagerUrl } from '../alertmanager/constants';
-import { prometheusUrl } from '../prometheus/constants';
-import { Values } from '../values/schema';
-import { defaultElasticsearchUrl, defaultJaegerQueryUrl, GRAFANA } from './constants';
+import { GRAFANA } from './constants';
 import { GrafanaValues } from './values';
 
 export const DATASOURCE_UIDS = {
@@ -66,10 +63,26 @@ export const ELASTICSEARCH_CREDENTIAL_FILES = {
 /** Span tag holding the correlation id the app also logs (`correlation_id`). */
 export const CORRELATION_ID_SPAN_TAG = 'correlation_id';
 
+/**
+ * What Grafana learns from the components its datasources point at: the URL of
+ * each one's Service (used when the values set no URL), and Prometheus' scrape
+ * interval. Filled from the built constructs (Grafana's `connect`).
+ */
+export interface DatasourceLinks {
+  readonly urls: Readonly<Partial<Record<DatasourceKey, string>>>;
+  /** Prometheus' scrape interval ($__rate_interval is at least four of them). @default 15s */
+  readonly prometheusScrapeInterval?: string;
+}
+
+/** The URL of a datasource: the values' own, else the Service of the component it points at. */
+function datasourceUrl(v: GrafanaValues, links: DatasourceLinks, key: DatasourceKey): string {
+  const url = v.datasources[key].url ?? links.urls[key];
+  if (!url) throw new Error(`grafana.datasources.${key}: no URL and no ${key} component to point at; set grafana.datasources.${key}.url or switch it off`);
+  return url;
+}
+
 /** The datasources provisioning file (`provisioning/datasources/*.yaml`). */
-export function datasourcesProvisioning(values: Values): Record<string, unknown> {
-  const v = values.grafana;
-  const ns = values.namespace;
+export function datasourcesProvisioning(v: GrafanaValues, links: DatasourceLinks): Record<string, unknown> {
   const on = enabledDatasources(v);
   const datasources: Record<string, unknown>[] = [];
   if (on.has('prometheus')) {
@@ -78,13 +91,13 @@ export function datasourcesProvisioning(values: Values): Record<string, unknown>
       uid: DATASOURCE_UIDS.prometheus,
       type: DATASOURCE_TYPES.prometheus,
       access: 'proxy',
-      url: v.datasources.prometheus.url ?? prometheusUrl(ns),
+      url: datasourceUrl(v, links, 'prometheus'),
       isDefault: true,
       editable: false,
       jsonData: {
         httpMethod: 'POST',
         // $__rate_interval is at least four scrape intervals: tell Grafana the real one.
-        timeInterval: values.prometheus.scrapeInterval,
+        timeInterval: links.prometheusScrapeInterval ?? '15s',
         prometheusType: 'Prometheus',
       },
     });
@@ -95,20 +108,20 @@ export function datasourcesProvisioning(values: Values): Record<string, unknown>
       uid: DATASOURCE_UIDS.alertmanager,
       type: DATASOURCE_TYPES.alertmanager,
       access: 'proxy',
-      url: v.datasources.alertmanager.url ?? alertmanagerUrl(ns),
+      url: datasourceUrl(v, links, 'alertmanager'),
       editable: false,
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
     });
   }
-  if (on.has('elasticsearch')) datasources.push(elasticsearchDatasource(v, ns));
-  if (on.has('jaeger')) datasources.push(jaegerDatasource(v, ns, on));
+  if (on.has('elasticsearch')) datasources.push(elasticsearchDatasource(v, datasourceUrl(v, links, 'elasticsearch')));
+  if (on.has('jaeger')) datasources.push(jaegerDatasource(datasourceUrl(v, links, 'jaeger'), on));
   // prune: a datasource switched off in the values is deleted from Grafana, not left behind.
   return { apiVersion: 1, prune: true, datasources };
 }
 
-function elasticsearchDatasource(v: GrafanaValues, ns: string): Record<string, unknown> {
+function elasticsearchDatasource(v: GrafanaValues, url: string): Record<string, unknown> {
   const es = v.datasources.elasticsearch;
-  const auth = es.basicAuth.existingSecret
+  const auth = es.basicAuth.usernameSecret.name
     ? {
         basicAuth: true,
         basicAuthUser: `$__file{${ELASTICSEARCH_CREDENTIAL_FILES.username}}`,
@@ -120,7 +133,7 @@ function elasticsearchDatasource(v: GrafanaValues, ns: string): Record<string, u
     uid: DATASOURCE_UIDS.elasticsearch,
     type: DATASOURCE_TYPES.elasticsearch,
     access: 'proxy',
-    url: es.url ?? defaultElasticsearchUrl(ns),
+    url,
     editable: false,
     ...auth,
     jsonData: {
@@ -134,7 +147,7 @@ function elasticsearchDatasource(v: GrafanaValues, ns: string): Record<string, u
   };
 }
 
-function jaegerDatasource(v: GrafanaValues, ns: string, on: ReadonlySet<DatasourceKey>): Record<string, unknown> {
+function jaegerDatasource(url: string, on: ReadonlySet<DatasourceKey>): Record<string, unknown> {
   const jsonData: Record<string, unknown> = { nodeGraph: { enabled: true } };
   if (on.has('elasticsearch')) {
     // Traces to logs: the log lines that carry the span's correlation id.
@@ -164,7 +177,7 @@ function jaegerDatasource(v: GrafanaValues, ns: string, on: ReadonlySet<Datasour
     uid: DATASOURCE_UIDS.jaeger,
     type: DATASOURCE_TYPES.jaeger,
     access: 'proxy',
-    url: v.datasources.jaeger.url ?? defaultJaegerQueryUrl(ns),
+    url,
     editable: false,
     jsonData,
   };

@@ -8,18 +8,24 @@
  * (one writer); several replicas need an external database, which is not
  * configured here.
  */
-import { Chart } from 'cdk8s';
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { JOBS } from '../catalog/jobs';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
-import { StackContext } from '../core/context';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, claimSpec, container, httpProbe, podTemplate, service } from '../core/workload';
+import { checksum, claimSpec, container, deployment, httpProbe, secretFilesVolume, service } from '../core/workload';
+import { GraphContext, grafanaEdges } from '../network/components';
+import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
-import { Values } from '../values/schema';
 import { ValuesError } from '../values/errors';
+import { plannedServiceUrl } from '../catalog/services';
 import { GRAFANA } from './constants';
-import { datasourcesProvisioning, ELASTICSEARCH_CREDENTIAL_FILES } from './datasources';
+import { DatasourceKey, DatasourceLinks, datasourcesProvisioning, ELASTICSEARCH_CREDENTIAL_FILES } from './datasources';
 import { DashboardFile, provisionedDashboards } from './dashboards';
-import { GrafanaValues } from './values';
+import type { SecretRef } from '../values/types';
+import { GrafanaValues, grafanaValues } from './values';
 
 /** A ConfigMap's data must stay under etcd's 1 MiB object limit; keep room for metadata. */
 export const MAX_CONFIGMAP_DATA_BYTES = 1024 * 1024 - 32 * 1024;
@@ -37,11 +43,11 @@ export interface GrafanaProvisioning {
   readonly dashboards: readonly DashboardFile[];
 }
 
-export function grafanaProvisioning(values: Values): GrafanaProvisioning {
+export function grafanaProvisioning(v: GrafanaValues, links: DatasourceLinks, dashboards: readonly DashboardFile[]): GrafanaProvisioning {
   return {
-    datasourcesYaml: toYaml(datasourcesProvisioning(values)),
+    datasourcesYaml: toYaml(datasourcesProvisioning(v, links)),
     dashboardProviderYaml: toYaml(dashboardProvider()),
-    dashboards: provisionedDashboards(values),
+    dashboards,
   };
 }
 
@@ -65,41 +71,123 @@ function dashboardProvider(): Record<string, unknown> {
   };
 }
 
-export function renderGrafana(ctx: StackContext): void {
-  const v = ctx.values.grafana;
-  if (!v.enabled) return;
-  const identity = ctx.identity(GRAFANA.name, GRAFANA.component, v.image.tag);
-  const chart = ctx.chart(GRAFANA.name, identity);
-  const provisioning = grafanaProvisioning(ctx.values);
+/** Grafana's settings: exactly its values (`grafana.*`), with their defaults and docs (values.ts). */
+export type GrafanaSettings = NonNullable<z.input<typeof grafanaValues>>;
 
-  new k8s.KubeConfigMap(chart, 'datasources', {
-    metadata: { name: GRAFANA.datasourcesConfigMap },
-    data: { 'datasources.yaml': provisioning.datasourcesYaml },
-  });
-  new k8s.KubeConfigMap(chart, 'dashboard-provider', {
-    metadata: { name: GRAFANA.dashboardProviderConfigMap },
-    data: { 'pynomaly.yaml': provisioning.dashboardProviderYaml },
-  });
-  const dashboardConfigMaps = provisioning.dashboards.map((d) => dashboardConfigMap(chart, d));
-
-  if (v.persistence.enabled) dataClaim(chart, identity, v);
-  service(chart, 'service', { name: GRAFANA.name, identity, ports: [GRAFANA.port] });
-  deployment(chart, identity, v, dashboardConfigMaps, checksum(provisioning));
+export interface GrafanaProps extends ComponentProps {
+  /** Its values (`grafana.*`); every key has its default (lib/grafana/values.ts). @default {} */
+  readonly values?: GrafanaSettings;
+  /** Dashboards provisioned into the Pynomaly folder. @default none */
+  readonly dashboards?: readonly DashboardFile[];
+  /**
+   * Where datasources without a URL in the values point (see `connect`).
+   * @default none: each enabled datasource needs its URL in the values
+   */
+  readonly datasourceLinks?: DatasourceLinks;
 }
 
+/**
+ * Grafana of one namespace. Its datasources point at other components, which
+ * may be built after it (Prometheus scrapes Grafana): `connect` sets them
+ * before synthesis, so the provisioning ConfigMap and the pod checksum are
+ * rendered when the chart is.
+ */
+export class Grafana extends ComponentConstruct<GrafanaValues> {
+  public readonly services: readonly ServiceEndpoint[];
+  /** Escape hatch: the Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+  private links: DatasourceLinks;
+  private readonly dashboards: readonly DashboardFile[];
+  private rendered?: GrafanaProvisioning;
+
+  public constructor(scope: Construct, id: string, props: GrafanaProps = {}) {
+    super(scope, id, props, { ...GRAFANA, job: JOBS.grafana, targetKey: 'grafana' }, grafanaValues.parse(props.values ?? {}));
+    const v = this.values;
+    const identity = this.identity;
+    this.links = props.datasourceLinks ?? { urls: {} };
+    this.dashboards = props.dashboards ?? [];
+    this.services = [this.endpoint];
+
+    new k8s.KubeConfigMap(this, 'datasources', {
+      metadata: { name: GRAFANA.datasourcesConfigMap },
+      data: { 'datasources.yaml': Lazy.any({ produce: () => this.provisioning().datasourcesYaml }) },
+    });
+    new k8s.KubeConfigMap(this, 'dashboard-provider', {
+      metadata: { name: GRAFANA.dashboardProviderConfigMap },
+      data: { 'pynomaly.yaml': toYaml(dashboardProvider()) },
+    });
+    const dashboardConfigMaps = this.dashboards.map((d) => dashboardConfigMap(this, d));
+
+    if (v.persistence.enabled) dataClaim(this, identity, v);
+    service(this, 'service', { name: GRAFANA.name, identity, ports: [GRAFANA.port] });
+    this.deployment = grafanaDeployment(this, identity, v, dashboardConfigMaps, Lazy.any({ produce: () => checksum(this.provisioning()) }));
+  }
+
+  /** Points the datasources that have no URL in the values at these components' Services. */
+  public connect(links: DatasourceLinks): void {
+    this.links = links;
+    this.rendered = undefined;
+  }
+
+  /** The provisioned datasources (name and URL), as rendered. */
+  public datasources(): readonly { name: string; url: string }[] {
+    return datasourcesProvisioning(this.values, this.links).datasources as { name: string; url: string }[];
+  }
+
+  private provisioning(): GrafanaProvisioning {
+    this.rendered ??= grafanaProvisioning(this.values, this.links, this.dashboards);
+    return this.rendered;
+  }
+
+  public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
+    return grafanaEdges(g, self, this.datasources(), this.values.preinstallPlugins);
+  }
+}
+
+/** Registry keys of the components each datasource points at by default. */
+const DATASOURCE_COMPONENTS: Readonly<Record<DatasourceKey, string>> = {
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  elasticsearch: 'elasticsearch',
+  jaeger: 'jaeger',
+};
+
+/** The registry entry. */
+export const grafanaComponent: ComponentDefinition<typeof grafanaValues, 'grafana'> = {
+  key: 'grafana',
+  values: grafanaValues,
+  build(ctx) {
+    const chart = ctx.chart(GRAFANA.name, ctx.identity(GRAFANA.name, GRAFANA.component, ctx.values.image.tag));
+    return new Grafana(chart, 'grafana', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, dashboards: provisionedDashboards(ctx.stack) });
+  },
+  // Prometheus (which scrapes Grafana) is built after it: the datasources are connected once everything is built.
+  connect(self, ctx) {
+    const urls: Partial<Record<DatasourceKey, string>> = {
+      elasticsearch: plannedServiceUrl('elasticsearch', ctx.namespace),
+      jaeger: plannedServiceUrl('jaeger', ctx.namespace),
+    };
+    for (const [key, component] of Object.entries(DATASOURCE_COMPONENTS) as [DatasourceKey, string][]) {
+      const endpoint = ctx.component<MonitoringComponent & { endpoint?: ServiceEndpoint }>(component)?.endpoint;
+      if (endpoint) urls[key] = endpoint.url;
+    }
+    const prometheus = ctx.component<MonitoringComponent & { values: { scrapeInterval: string } }>('prometheus');
+    (self as Grafana).connect({ urls, prometheusScrapeInterval: prometheus?.values.scrapeInterval });
+  },
+};
+
 /** One ConfigMap per dashboard, so that each stays far below the 1 MiB limit. */
-function dashboardConfigMap(chart: Chart, d: DashboardFile): string {
+function dashboardConfigMap(scope: Construct, d: DashboardFile): string {
   const name = `${GRAFANA.dashboardConfigMapPrefix}${d.fileName.replace(/\.json$/, '')}`;
   const bytes = Buffer.byteLength(d.fileName) + Buffer.byteLength(d.json);
   if (bytes > MAX_CONFIGMAP_DATA_BYTES) {
     throw new ValuesError(`${d.source}: the dashboard JSON is ${bytes} bytes, more than a ConfigMap holds (${MAX_CONFIGMAP_DATA_BYTES}); split it`);
   }
-  new k8s.KubeConfigMap(chart, `dashboard-${d.fileName}`, { metadata: { name }, data: { [d.fileName]: d.json } });
+  new k8s.KubeConfigMap(scope, `dashboard-${d.fileName}`, { metadata: { name }, data: { [d.fileName]: d.json } });
   return name;
 }
 
-function dataClaim(chart: Chart, identity: AppIdentity, v: GrafanaValues): void {
-  new k8s.KubePersistentVolumeClaim(chart, 'data', {
+function dataClaim(scope: Construct, identity: AppIdentity, v: GrafanaValues): void {
+  new k8s.KubePersistentVolumeClaim(scope, 'data', {
     metadata: { name: GRAFANA.dataClaim, labels: selectorLabels(identity) },
     spec: claimSpec(v.persistence),
   });
@@ -138,9 +226,9 @@ function grafanaEnv(v: GrafanaValues): k8s.EnvVar[] {
     .map((name) => ({ name, value: env[name] }));
 }
 
-function deployment(chart: Chart, identity: AppIdentity, v: GrafanaValues, dashboardConfigMaps: readonly string[], provisioningChecksum: string): void {
+function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaValues, dashboardConfigMaps: readonly string[], provisioningChecksum: string): k8s.KubeDeployment {
   const port = GRAFANA.port.name;
-  const esSecret = v.datasources.elasticsearch.enabled ? v.datasources.elasticsearch.basicAuth.existingSecret : undefined;
+  const esAuth = elasticsearchAuth(v);
   const grafana = container({
     name: GRAFANA.name,
     image: v.image,
@@ -159,7 +247,7 @@ function deployment(chart: Chart, identity: AppIdentity, v: GrafanaValues, dashb
       { name: 'dashboard-provider', mountPath: `${GRAFANA.provisioningDir}/dashboards`, readOnly: true },
       { name: 'dashboards', mountPath: GRAFANA.dashboardsDir, readOnly: true },
       { name: 'admin', mountPath: GRAFANA.adminSecretDir, readOnly: true },
-      ...(esSecret ? [{ name: 'elasticsearch-credentials', mountPath: GRAFANA.elasticsearchSecretDir, readOnly: true }] : []),
+      ...(esAuth ? [{ name: 'elasticsearch-credentials', mountPath: GRAFANA.elasticsearchSecretDir, readOnly: true }] : []),
     ],
   });
   const volumes: k8s.Volume[] = [
@@ -169,50 +257,39 @@ function deployment(chart: Chart, identity: AppIdentity, v: GrafanaValues, dashb
     { name: 'dashboard-provider', configMap: { name: GRAFANA.dashboardProviderConfigMap } },
     // All dashboard ConfigMaps in one folder, which the file provider reads.
     { name: 'dashboards', projected: { sources: dashboardConfigMaps.map((name) => ({ configMap: { name } })) } },
-    {
-      name: 'admin',
-      secret: {
-        secretName: v.admin.existingSecret,
-        defaultMode: 0o440,
-        items: [
-          { key: v.admin.userKey, path: 'admin-user' },
-          { key: v.admin.passwordKey, path: 'admin-password' },
-        ],
-      },
-    },
-    ...(esSecret
+    secretFilesVolume('admin', [
+      { ref: v.admin.userSecret, path: basename(ADMIN_FILES.user) },
+      { ref: v.admin.passwordSecret, path: basename(ADMIN_FILES.password) },
+    ]),
+    ...(esAuth
       ? [
-          {
-            name: 'elasticsearch-credentials',
-            secret: {
-              secretName: esSecret,
-              defaultMode: 0o440,
-              items: [
-                { key: v.datasources.elasticsearch.basicAuth.usernameKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.username) },
-                { key: v.datasources.elasticsearch.basicAuth.passwordKey, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.password) },
-              ],
-            },
-          },
+          secretFilesVolume('elasticsearch-credentials', [
+            { ref: esAuth.username, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.username) },
+            { ref: esAuth.password, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.password) },
+          ]),
         ]
       : []),
   ];
-  new k8s.KubeDeployment(chart, 'deployment', {
-    metadata: { name: GRAFANA.name },
-    spec: {
-      replicas: 1,
-      revisionHistoryLimit: 5,
-      // A ReadWriteOnce claim cannot be mounted by the old and the new pod at once on different nodes.
-      strategy: v.persistence.enabled ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-      selector: { matchLabels: selectorLabels(identity) },
-      template: podTemplate({
-        identity,
-        containers: [grafana],
-        runAsUser: GRAFANA.uid,
-        annotations: { 'checksum/provisioning': provisioningChecksum },
-        volumes,
-      }),
+  return deployment(scope, 'deployment', {
+    name: GRAFANA.name,
+    // A ReadWriteOnce claim cannot be mounted by the old and the new pod at once on different nodes.
+    ...(v.persistence.enabled ? { strategy: { type: 'Recreate' } } : {}),
+    pod: {
+      identity,
+      containers: [grafana],
+      runAsUser: GRAFANA.uid,
+      annotations: { 'checksum/provisioning': provisioningChecksum },
+      volumes,
     },
   });
+}
+
+/** The Elasticsearch credentials, when its datasource is on and has them (the password defaults to the user name's Secret). */
+export function elasticsearchAuth(v: GrafanaValues): { username: SecretRef; password: SecretRef } | undefined {
+  const es = v.datasources.elasticsearch;
+  const { usernameSecret, passwordSecret } = es.basicAuth;
+  if (!es.enabled || !usernameSecret.name) return undefined;
+  return { username: usernameSecret, password: { ...passwordSecret, name: passwordSecret.name ?? usernameSecret.name } };
 }
 
 function basename(path: string): string {

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
-import { enabled, image, quantity, resources } from '../values/types';
-
-/** A Secret name (DNS-1123 subdomain). */
-const secretName = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { message: 'expected a Secret name (lower case letters, digits, - and .)' });
-
-/** A key of a Secret's data. */
-const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'expected a Secret key (letters, digits, -, _ and .)' });
+import { enabled, image, optionalStorage, resources, secretRef } from '../values/types';
+import { plannedServiceUrl } from '../catalog/services';
 
 /** File name of a user dashboard: becomes a ConfigMap key and part of the ConfigMap name. */
 export const DASHBOARD_FILE_NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?\.json$/;
@@ -19,30 +12,22 @@ function url(description: string) {
 
 const adminValues = z
   .strictObject({
-    existingSecret: secretName
-      .default('grafana-admin')
-      .describe(
-        'Secret holding the admin user name and password, created by you before install (never rendered by this chart), e.g. ' +
-          '`kubectl create secret generic grafana-admin --from-literal=admin-user=admin --from-literal=admin-password="$(openssl rand -base64 24)"`. ' +
-          'Until it exists the pod stays in ContainerCreating. Grafana reads it only on its first start (empty database)',
-      ),
-    userKey: secretKey.default('admin-user').describe('Key of the admin user name in the Secret'),
-    passwordKey: secretKey.default('admin-password').describe('Key of the admin password in the Secret'),
+    userSecret: secretRef('the admin user name', { name: 'grafana-admin', key: 'admin-user' }),
+    passwordSecret: secretRef('the admin password', { name: 'grafana-admin', key: 'admin-password' }),
   })
   .prefault({})
-  .describe('The admin account, from an existing Secret mounted as files (GF_SECURITY_ADMIN_*__FILE)');
+  .describe(
+    'The admin account, from a Secret you create before install (never rendered by this chart), mounted as files (GF_SECURITY_ADMIN_*__FILE), e.g. ' +
+      '`kubectl create secret generic grafana-admin --from-literal=admin-user=admin --from-literal=admin-password="$(openssl rand -base64 24)"`. ' +
+      'Until it exists the pod stays in ContainerCreating. Grafana reads it only on its first start (empty database)',
+  );
 
-const persistenceValues = z
-  .strictObject({
-    enabled: z
-      .boolean()
-      .default(false)
-      .describe('Keep /var/lib/grafana (SQLite database: users, preferences, annotations) on a PersistentVolumeClaim; otherwise an emptyDir lost on restart (dashboards and datasources are provisioned, so nothing of ours is lost)'),
-    size: quantity('Size of the claim').default('10Gi'),
-    storageClassName: z.string().optional().describe('StorageClass of the claim; unset uses the cluster default'),
-  })
-  .prefault({})
-  .describe('Storage of Grafana\'s database');
+const persistenceValues = optionalStorage({
+  size: '10Gi',
+  enabled: false,
+  description:
+    'Keep /var/lib/grafana (SQLite database: users, preferences, annotations) on a PersistentVolumeClaim; otherwise an emptyDir lost on restart (dashboards and datasources are provisioned, so nothing of ours is lost)',
+}).describe("Storage of Grafana's database");
 
 const datasourceSwitch = (what: string, urlDefault: string) => ({
   enabled: z.boolean().default(true).describe(`Provision the ${what} datasource (dashboards that need it are left out when off)`),
@@ -55,7 +40,7 @@ const datasourcesValues = z
     alertmanager: z.strictObject(datasourceSwitch('Alertmanager', 'the in-cluster Alertmanager Service')).prefault({}).describe('Alertmanager datasource'),
     elasticsearch: z
       .strictObject({
-        ...datasourceSwitch('Elasticsearch', 'http://elasticsearch.<namespace>.svc:9200'),
+        ...datasourceSwitch('Elasticsearch', plannedServiceUrl('elasticsearch', '<namespace>')),
         index: z.string().min(1).default(LOG_INDEX_PATTERNS.logs).describe('Index pattern of the application logs'),
         timeField: z
           .string()
@@ -64,16 +49,15 @@ const datasourcesValues = z
           .describe('Time field of the log documents: @timestamp, which Logstash parses from the app\'s own `timestamp` string (2025-07-07 12:00:00,123 is not a date Elasticsearch maps by itself)'),
         basicAuth: z
           .strictObject({
-            existingSecret: secretName.optional().describe('Secret with the user name and password Grafana sends to Elasticsearch; unset: no authentication'),
-            usernameKey: secretKey.default('username').describe('Key of the user name in the Secret'),
-            passwordKey: secretKey.default('password').describe('Key of the password in the Secret'),
+            usernameSecret: secretRef('the user name Grafana sends to Elasticsearch (unset: no authentication)', { key: 'username' }),
+            passwordSecret: secretRef("the password Grafana sends to Elasticsearch (unset name: the user name's Secret)", { key: 'password' }),
           })
           .prefault({})
           .describe('Basic authentication to Elasticsearch, read from a mounted Secret ($__file{...}), never written in the datasource'),
       })
       .prefault({})
       .describe('Elasticsearch datasource (application logs)'),
-    jaeger: z.strictObject(datasourceSwitch('Jaeger', 'http://jaeger-query.<namespace>.svc:16686')).prefault({}).describe('Jaeger datasource (traces, linked to logs by correlation id and to metrics)'),
+    jaeger: z.strictObject(datasourceSwitch('Jaeger', plannedServiceUrl('jaeger', '<namespace>'))).prefault({}).describe('Jaeger datasource (traces, linked to logs by correlation id and to metrics)'),
   })
   .prefault({})
   .describe('Provisioned datasources, each with a fixed uid');

@@ -1,29 +1,22 @@
 /**
  * The components of the stack as network nodes, and the edges each one opens,
- * derived from the declarations that render its configuration:
- * - Prometheus: its scrape targets (`scrapeTargets`), the Alertmanagers of its
- *   rendered `alerting` block, the API server for Kubernetes service discovery;
- * - Alertmanager: the peers of its gossip mesh (`clusterArgs`) and the
- *   integrations of its rendered receivers;
+ * read from the built constructs (MonitoringComponent), which derive them from
+ * what renders their configuration:
+ * - Prometheus: its scrape targets, the Alertmanagers of its rendered
+ *   `alerting` block, the API server for Kubernetes service discovery;
+ * - Alertmanager: the peers of its gossip mesh and the integrations of its
+ *   rendered receivers;
  * - Grafana: the URLs of its provisioned datasources, grafana.com for plugins;
  * - every component: cluster DNS; users and other scrapers from the values.
  *
- * A component added later declares one entry in COMPONENTS: its name, the
- * Services in front of it, its web port and the edges it opens. Edges that end
- * at one of our components become that component's ingress automatically.
+ * A component added later implements MonitoringComponent (its Services, web
+ * port, scrape targets and `networkEdges`); edges that end at one of our
+ * components become that component's ingress automatically.
  */
-import { clusterArgs } from '../alertmanager';
-import { alertmanagerConfig } from '../alertmanager/config';
-import { ALERTMANAGER } from '../alertmanager/constants';
-import { JOBS, JobName } from '../catalog/jobs';
-import { selectorLabels } from '../core/labels';
-import { ContainerPort } from '../core/workload';
-import { GRAFANA } from '../grafana/constants';
-import { datasourcesProvisioning } from '../grafana/datasources';
-import { prometheusConfig } from '../prometheus/config';
-import { PROMETHEUS } from '../prometheus/constants';
-import { ScrapeTarget, ServiceTarget, scrapeTargets } from '../prometheus/targets';
+import type { MonitoringComponent } from '../core/component';
 import type { Values } from '../values/schema';
+import type { PrometheusConfig } from '../prometheus/config';
+import type { ScrapeTarget, ServiceTarget } from '../prometheus/targets';
 import {
   AddressPeer,
   atHost,
@@ -35,6 +28,7 @@ import {
   PodsPeer,
   resolveAddress,
   Resolver,
+  serviceKey,
   tcp,
   udp,
 } from './graph';
@@ -52,25 +46,6 @@ export interface GraphContext {
   readonly nodes: AddressPeer;
 }
 
-export interface NetworkComponent {
-  /** app.kubernetes.io/name of its pods; also the name of its NetworkPolicy. */
-  readonly name: string;
-  readonly enabled: (v: Values) => boolean;
-  /** Services in front of its pods (in our namespace); each exposes the container ports unchanged. */
-  readonly services: readonly string[];
-  /** The port users reach (networkPolicies.ingressFrom.<name>). */
-  readonly webPort: ContainerPort;
-  /** The connections it opens (its egress; the ingress of the other end when that is ours). */
-  readonly edges: (g: GraphContext, self: ComponentPeer) => Edge[];
-}
-
-/**
- * Exporters usually deployed on the host network (a DaemonSet with hostNetwork:
- * true, as the prometheus-node-exporter chart does): their address is the
- * node's, which no pod selector matches, so their scrape also goes to nodeCidrs.
- */
-const HOST_NETWORK_JOBS: readonly JobName[] = [JOBS.nodeExporter];
-
 /** Where Alertmanager sends an integration whose URL is not in its config (a Secret file or the built-in default). */
 const INTEGRATION_DEFAULT_URLS: Readonly<Record<string, string>> = {
   // api_url_file: the webhook URL is in a Secret; Slack webhooks are https.
@@ -79,20 +54,23 @@ const INTEGRATION_DEFAULT_URLS: Readonly<Record<string, string>> = {
   pagerduty_configs: 'https://events.pagerduty.com/v2/enqueue',
 };
 
+/** An edge to what `address` (URL or host:port) resolves to. */
+export function edgeTo(g: GraphContext, self: ComponentPeer, address: string, why: (at: string) => string, protocols: readonly ('TCP' | 'UDP')[] = ['TCP']): Edge {
+  const to = resolveAddress(address, g.resolver);
+  return { from: self, to: to.peer, ports: protocols.map((p) => (p === 'TCP' ? tcp(to.port) : udp(to.port))), why: why(atHost(to)) };
+}
+
 // ---------------------------------------------------------------------------
 // Prometheus
 
-function prometheusEdges(g: GraphContext, self: ComponentPeer): Edge[] {
-  const targets = scrapeTargets(g.values);
-  const config = prometheusConfig(g.values, targets);
+export function prometheusEdges(g: GraphContext, self: ComponentPeer, config: PrometheusConfig, targets: readonly ScrapeTarget[]): Edge[] {
   const edges = targets.flatMap((t) => scrapeEdges(g, self, t));
   if (config.scrape_configs.some((sc) => sc.kubernetes_sd_configs.length > 0)) {
     edges.push({ from: self, to: g.apiServer, ports: g.values.networkPolicies.apiServer.ports.map(tcp), why: 'Kubernetes service discovery (kubernetes_sd_configs)' });
   }
   for (const am of config.alerting?.alertmanagers ?? []) {
     for (const address of am.static_configs.flatMap((sc) => sc.targets)) {
-      const to = resolveAddress(`${am.scheme}://${address}`, g.resolver);
-      edges.push({ from: self, to: to.peer, ports: [tcp(to.port)], why: 'send alerts (alerting.alertmanagers)' });
+      edges.push(edgeTo(g, self, `${am.scheme}://${address}`, () => 'send alerts (alerting.alertmanagers)'));
     }
   }
   return dedupe(edges);
@@ -108,13 +86,14 @@ function scrapeEdges(g: GraphContext, self: ComponentPeer, t: ScrapeTarget): Edg
   const ports = [tcp(t.port.port)];
   if (t.kind === 'kubelet') return [{ from: self, to: g.nodes, ports, why }];
   const edges: Edge[] = [{ from: self, to: targetPeer(g, t), ports, why }];
-  if (HOST_NETWORK_JOBS.includes(t.job)) edges.push({ from: self, to: g.nodes, ports, why: `${why}, when on the host network` });
+  // On the host network its address is the node's, which no pod selector matches.
+  if (t.hostNetwork) edges.push({ from: self, to: g.nodes, ports, why: `${why}, when on the host network` });
   return edges;
 }
 
 /** Our component when the target is one of our Services, else the pods its Services select. */
 export function targetPeer(g: GraphContext, t: ServiceTarget): Peer {
-  const ours = t.serviceName && t.namespaces.length === 1 && t.namespaces[0] === g.resolver.namespace ? g.resolver.services.get(t.serviceName) : undefined;
+  const ours = t.serviceName && t.namespaces.length === 1 ? g.resolver.services.get(serviceKey(t.serviceName, t.namespaces[0])) : undefined;
   if (ours) return ours;
   // The pods are assumed to carry their Service's labels (the convention of every chart we scrape).
   const peer: PodsPeer = { kind: 'pods', namespaces: t.namespaces, selector: t.selector, what: `${t.job} pods (${formatLabels(t.selector)}) in ${t.namespaces.join(', ')}` };
@@ -124,22 +103,15 @@ export function targetPeer(g: GraphContext, t: ServiceTarget): Peer {
 // ---------------------------------------------------------------------------
 // Alertmanager
 
-function alertmanagerEdges(g: GraphContext, self: ComponentPeer): Edge[] {
-  const v = g.values;
-  const edges: Edge[] = [];
-  for (const arg of clusterArgs(v.namespace, v.alertmanager.replicas)) {
-    const peer = /^--cluster\.peer=(.+)$/.exec(arg)?.[1];
-    if (!peer) continue;
-    const to = resolveAddress(peer, g.resolver);
-    // memberlist gossips over both TCP and UDP on the cluster port.
-    edges.push({ from: self, to: to.peer, ports: [tcp(to.port), udp(to.port)], why: 'gossip mesh between replicas (--cluster.peer)' });
-  }
-  return dedupe([...edges, ...receiverEdges(g, self)]);
+export function alertmanagerEdges(g: GraphContext, self: ComponentPeer, meshPeers: readonly string[], config: Record<string, unknown>): Edge[] {
+  // memberlist gossips over both TCP and UDP on the cluster port.
+  const edges = meshPeers.map((peer) => edgeTo(g, self, peer, () => 'gossip mesh between replicas (--cluster.peer)', ['TCP', 'UDP']));
+  return dedupe([...edges, ...receiverEdges(g, self, config)]);
 }
 
 /** One edge per destination, naming the integrations and receivers that use it. */
-function receiverEdges(g: GraphContext, self: ComponentPeer): Edge[] {
-  const receivers = alertmanagerConfig(g.values.alertmanager).config.receivers as Record<string, unknown>[];
+function receiverEdges(g: GraphContext, self: ComponentPeer, config: Record<string, unknown>): Edge[] {
+  const receivers = config.receivers as Record<string, unknown>[];
   const byDestination = new Map<string, { to: Peer; port: number; uses: Map<string, string[]> }>();
   for (const receiver of receivers) {
     for (const [key, integrations] of Object.entries(receiver)) {
@@ -174,59 +146,28 @@ function integrationAddress(receiver: string, key: string, integration: Record<s
 // ---------------------------------------------------------------------------
 // Grafana
 
-function grafanaEdges(g: GraphContext, self: ComponentPeer): Edge[] {
-  const datasources = datasourcesProvisioning(g.values).datasources as { name: string; url: string }[];
-  const edges: Edge[] = datasources.map((ds) => {
-    const to = resolveAddress(ds.url, g.resolver);
-    return { from: self, to: to.peer, ports: [tcp(to.port)], why: `datasource ${ds.name}${atHost(to)}` };
-  });
-  if (g.values.grafana.preinstallPlugins) {
-    const to = resolveAddress('https://grafana.com', g.resolver);
-    edges.push({ from: self, to: to.peer, ports: [tcp(to.port)], why: 'download plugins from grafana.com (grafana.preinstallPlugins)' });
-  }
+export function grafanaEdges(g: GraphContext, self: ComponentPeer, datasources: readonly { name: string; url: string }[], preinstallPlugins: boolean): Edge[] {
+  const edges: Edge[] = datasources.map((ds) => edgeTo(g, self, ds.url, (at) => `datasource ${ds.name}${at}`));
+  if (preinstallPlugins) edges.push(edgeTo(g, self, 'https://grafana.com', () => 'download plugins from grafana.com (grafana.preinstallPlugins)'));
   return dedupe(edges);
 }
 
 // ---------------------------------------------------------------------------
-// The registry, in the order of the policies
-
-export const COMPONENTS: readonly NetworkComponent[] = [
-  {
-    name: PROMETHEUS.name,
-    enabled: (v) => v.prometheus.enabled,
-    services: [PROMETHEUS.name],
-    webPort: PROMETHEUS.port,
-    edges: prometheusEdges,
-  },
-  {
-    name: ALERTMANAGER.name,
-    enabled: (v) => v.alertmanager.enabled,
-    services: [ALERTMANAGER.name, ALERTMANAGER.headlessService],
-    webPort: ALERTMANAGER.port,
-    edges: alertmanagerEdges,
-  },
-  {
-    name: GRAFANA.name,
-    enabled: (v) => v.grafana.enabled,
-    services: [GRAFANA.name],
-    webPort: GRAFANA.port,
-    edges: grafanaEdges,
-  },
-];
+// The graph
 
 export interface ComponentGraph {
+  /** The main namespace. */
   readonly namespace: string;
   /** Our enabled components, in registry order. */
   readonly components: readonly ComponentPeer[];
   readonly edges: readonly Edge[];
 }
 
-/** The graph of one environment: every edge of every enabled component, plus DNS, users and other scrapers. */
-export function componentGraph(values: Values): ComponentGraph {
+/** The graph of one environment: every edge of every built component, plus DNS, users and other scrapers. */
+export function componentGraph(values: Values, built: readonly MonitoringComponent[]): ComponentGraph {
   const nv = values.networkPolicies;
-  const enabled = COMPONENTS.filter((c) => c.enabled(values));
-  const peers = new Map(enabled.map((c) => [c.name, { kind: 'component', name: c.name, selector: selectorLabels({ name: c.name, instance: values.instance }) } as ComponentPeer]));
-  const services = new Map(enabled.flatMap((c) => c.services.map((s) => [s, peers.get(c.name)!] as const)));
+  const peers = new Map(built.map((c) => [c.appName, { kind: 'component', name: c.appName, namespace: c.namespace, selector: c.podSelector } as ComponentPeer]));
+  const services = new Map(built.flatMap((c) => c.services.map((s) => [serviceKey(s.service, s.namespace), peers.get(c.appName)!] as const)));
   const g: GraphContext = {
     values,
     resolver: { namespace: values.namespace, services, externalCidrs: nv.externalCidrs },
@@ -236,30 +177,27 @@ export function componentGraph(values: Values): ComponentGraph {
   };
   const dns: PodsPeer = { kind: 'pods', namespaces: [nv.dns.namespace], selector: nv.dns.selector, what: `cluster DNS (${formatLabels(nv.dns.selector)} in ${nv.dns.namespace})` };
   const edges: Edge[] = [];
-  for (const c of enabled) {
-    const self = peers.get(c.name)!;
+  for (const c of built) {
+    const self = peers.get(c.appName)!;
     edges.push({ from: self, to: dns, ports: [udp(nv.dns.port), tcp(nv.dns.port)], why: 'DNS lookups' });
-    edges.push(...c.edges(g, self));
-    if (isIngressComponent(c.name)) {
-      for (const client of nv.ingressFrom[c.name]) {
-        edges.push({ from: clientPeer(client), to: self, ports: [tcp(c.webPort.port)], why: `users (networkPolicies.ingressFrom.${c.name})` });
+    edges.push(...c.networkEdges(g, self));
+    if (c.webPort && isIngressComponent(c.appName)) {
+      for (const client of nv.ingressFrom[c.appName]) {
+        edges.push({ from: clientPeer(client), to: self, ports: [tcp(c.webPort.port)], why: `users (networkPolicies.ingressFrom.${c.appName})` });
       }
     }
   }
-  edges.push(...scraperEdges(g, nv.metricsScrapers));
+  edges.push(...scraperEdges(g, built, nv.metricsScrapers));
   for (const e of edges) checkEdge(e, peers);
   return { namespace: values.namespace, components: [...peers.values()], edges };
 }
 
-/** Other Prometheus servers on the metrics port of each of our components that a scrape target declares. */
-function scraperEdges(g: GraphContext, scrapers: readonly ClientPeer[]): Edge[] {
+/** Other Prometheus servers on the metrics port of each of our components' scrape targets. */
+function scraperEdges(g: GraphContext, built: readonly MonitoringComponent[], scrapers: readonly ClientPeer[]): Edge[] {
   if (!scrapers.length) return [];
-  const ours = scrapeTargets(g.values).flatMap((t) => {
-    if (t.kind !== 'service') return [];
-    const peer = targetPeer(g, t);
-    return peer.kind === 'component' ? [{ peer, t }] : [];
-  });
-  return ours.flatMap(({ peer, t }) =>
+  const scraped = (key: string) => (g.values.prometheus.targets as Readonly<Record<string, { enabled: boolean } | undefined>>)[key]?.enabled !== false;
+  const targets = built.flatMap((c) => c.scrapeTargets.filter((t) => scraped(t.key)).map((t) => ({ peer: g.component(c.appName)!, t })));
+  return targets.flatMap(({ peer, t }) =>
     scrapers.map((s) => ({ from: clientPeer(s), to: peer, ports: [tcp(t.port.port)], why: `scrape job ${t.job} from another Prometheus (networkPolicies.metricsScrapers)` })),
   );
 }

@@ -29,6 +29,8 @@ export const udp = (port: number | string): PortSpec => ({ port, protocol: 'UDP'
 export interface ComponentPeer {
   readonly kind: 'component';
   readonly name: string;
+  /** The namespace it lives in (the main one, or the host agents'). */
+  readonly namespace: string;
   readonly selector: Readonly<Labels>;
 }
 
@@ -82,6 +84,11 @@ export function formatLabels(labels: Readonly<Labels>): string {
   return pairs.length ? pairs.join(',') : 'any pod';
 }
 
+/** Key of a Service in Resolver.services. */
+export function serviceKey(name: string, namespace: string): string {
+  return `${name}.${namespace}`;
+}
+
 /** A stable key of a peer: equal peers render the same policy peer. */
 export function peerKey(p: Peer): string {
   switch (p.kind) {
@@ -103,8 +110,9 @@ export function sortLabels(labels: Readonly<Labels>): Labels {
 
 /** What resolving needs to know: our namespace, the Services of our enabled components, external addresses. */
 export interface Resolver {
+  /** The main namespace: where a host name without a namespace points. */
   readonly namespace: string;
-  /** Service name (in our namespace) -> the component behind it; the Service ports equal the container ports. */
+  /** `serviceKey(name, namespace)` -> the component behind it; the Service ports equal the container ports. */
   readonly services: ReadonlyMap<string, ComponentPeer>;
   readonly externalCidrs: readonly string[];
 }
@@ -138,18 +146,18 @@ export function resolveAddress(address: string, r: Resolver): Endpoint {
   const service = clusterService(host, r.namespace);
   // One peer for every external host: they share the same address ranges, hence the same rule.
   if (!service) return { peer: { kind: 'addresses', cidrs: r.externalCidrs, what: 'outside the cluster' }, port, host };
-  const component = service.namespace === r.namespace ? r.services.get(service.name) : undefined;
+  const component = r.services.get(serviceKey(service.name, service.namespace));
   if (component) return { peer: component, port, host };
   const peer: PodsPeer = { kind: 'pods', namespaces: [service.namespace], selector: {}, what: `pods behind Service ${service.name}.${service.namespace}` };
   return { peer, port, host };
 }
 
-/** The Service (and its namespace) an in-cluster host name belongs to, or undefined for an external host. */
 /** ` at <host>` for an endpoint outside the cluster (whose peer does not say which host), else nothing. */
 export function atHost(e: Endpoint): string {
   return e.peer.kind === 'addresses' ? ` at ${e.host}` : '';
 }
 
+/** The Service (and its namespace) an in-cluster host name belongs to, or undefined for an external host. */
 export function clusterService(host: string, ownNamespace: string): { name: string; namespace: string } | undefined {
   const name = host.toLowerCase().replace(/\.$/, '');
   if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return { name, namespace: ownNamespace };
@@ -158,14 +166,4 @@ export function clusterService(host: string, ownNamespace: string): { name: stri
   // <service>.<namespace>.svc, optionally with a pod host name in front and the cluster domain behind.
   if (svc < 2) return undefined;
   return { name: labels[svc - 2], namespace: labels[svc - 1] };
-}
-
-/** The edges as a Markdown table (from, to, ports, why), for people: README, reviews. */
-export function edgesTable(edges: readonly Edge[]): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
-  return [
-    '| from | to | ports | why |',
-    '|---|---|---|---|',
-    ...edges.map((e) => `| ${cell(describePeer(e.from))} | ${cell(describePeer(e.to))} | ${describePorts(e.ports)} | ${cell(e.why)} |`),
-  ].join('\n');
 }

@@ -6,27 +6,39 @@
  * (e.g. the Pynomaly API's) must allow our side itself (see README, "Network
  * policies").
  */
+import { Construct } from 'constructs';
+import { ComponentDefinition } from '../core/component';
 import { k8s } from '../core/k8s';
 import { PART_OF } from '../core/labels';
-import { StackContext } from '../core/context';
 import { componentGraph } from './components';
 import { NetworkPolicy, networkPolicies, PolicyPeer, PolicyPort } from './policies';
+import { networkPolicyValues } from './values';
 
 export const NETWORK_POLICIES_PATH = 'network-policies';
 
-export function renderNetworkPolicies(ctx: StackContext, projectVersion: string): void {
-  const nv = ctx.values.networkPolicies;
-  if (!nv.enabled) return;
-  const chart = ctx.chart(NETWORK_POLICIES_PATH, ctx.identity(PART_OF, 'network-policy', projectVersion));
-  for (const policy of networkPolicies(componentGraph(ctx.values), { defaultDeny: nv.defaultDeny })) {
-    new k8s.KubeNetworkPolicy(chart, policy.metadata.name, toKube(policy));
-  }
-}
+/**
+ * The registry entry: the policies are rendered from every built component,
+ * once they are all connected (Grafana's datasources are set in its connect).
+ */
+export const networkPoliciesComponent: ComponentDefinition<typeof networkPolicyValues, 'networkPolicies'> = {
+  key: 'networkPolicies',
+  values: networkPolicyValues,
+  uses: ['*', 'prometheus'],
+  build(ctx) {
+    return ctx.chart(NETWORK_POLICIES_PATH, ctx.identity(PART_OF, 'network-policy', ctx.projectVersion));
+  },
+  connect(chart, ctx) {
+    for (const policy of networkPolicies(componentGraph(ctx.stack, ctx.components()), { defaultDeny: ctx.values.defaultDeny })) {
+      const id = policy.metadata.namespace ? `${policy.metadata.name}-${policy.metadata.namespace}` : policy.metadata.name;
+      new k8s.KubeNetworkPolicy(chart as Construct, id, toKube(policy));
+    }
+  },
+};
 
 function toKube(p: NetworkPolicy): k8s.KubeNetworkPolicyProps {
   const s = p.spec;
   return {
-    metadata: { name: p.metadata.name, ...(p.metadata.annotations ? { annotations: { ...p.metadata.annotations } } : {}) },
+    metadata: { name: p.metadata.name, ...(p.metadata.namespace ? { namespace: p.metadata.namespace } : {}), ...(p.metadata.annotations ? { annotations: { ...p.metadata.annotations } } : {}) },
     spec: {
       podSelector: s.podSelector as k8s.LabelSelector,
       policyTypes: [...(s.policyTypes ?? [])],

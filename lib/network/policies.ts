@@ -59,13 +59,25 @@ export interface NetworkPolicy {
   readonly spec: NetworkPolicySpec;
 }
 
+/**
+ * The policies of every namespace our components live in: a default deny per
+ * namespace (the main one always), then one policy per component. Policies in
+ * the main namespace carry no namespace (the file's, as before); the others
+ * name theirs.
+ */
 export function networkPolicies(graph: ComponentGraph, opts: { defaultDeny: boolean }): NetworkPolicy[] {
   const out: NetworkPolicy[] = [];
+  const namespaces = [...new Set([graph.namespace, ...graph.components.map((c) => c.namespace)])];
   if (opts.defaultDeny) {
-    out.push({ metadata: { name: DEFAULT_DENY }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+    for (const ns of namespaces) out.push({ metadata: { name: DEFAULT_DENY, ...inNamespace(ns, graph) }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
   }
   for (const c of graph.components) out.push(componentPolicy(graph, c));
   return out;
+}
+
+/** `{ namespace }` outside the main namespace, nothing in it. */
+function inNamespace(ns: string, graph: ComponentGraph): { namespace?: string } {
+  return ns === graph.namespace ? {} : { namespace: ns };
 }
 
 interface Rule {
@@ -83,13 +95,13 @@ function componentPolicy(graph: ComponentGraph, c: ComponentPeer): NetworkPolicy
     ...egress.map((r, i) => `egress[${i}] to ${describePeer(r.peer)}, ${describePorts(r.ports)}: ${r.reasons.join('; ')}`),
   ];
   return {
-    metadata: { name: c.name, annotations: { [WHY_ANNOTATION]: why.join('\n') } },
+    metadata: { name: c.name, ...inNamespace(c.namespace, graph), annotations: { [WHY_ANNOTATION]: why.join('\n') } },
     spec: {
       podSelector: { matchLabels: sortLabels(c.selector) },
       // Both types always: a component with no rule of one kind is denied that direction.
       policyTypes: ['Ingress', 'Egress'],
-      ingress: ingress.map((r) => ({ from: policyPeers(r.peer, graph.namespace), ports: policyPorts(r.ports) })),
-      egress: egress.map((r) => ({ to: policyPeers(r.peer, graph.namespace), ports: policyPorts(r.ports) })),
+      ingress: ingress.map((r) => ({ from: policyPeers(r.peer, c.namespace), ports: policyPorts(r.ports) })),
+      egress: egress.map((r) => ({ to: policyPeers(r.peer, c.namespace), ports: policyPorts(r.ports) })),
     },
   };
 }
@@ -106,10 +118,11 @@ function rules(edges: readonly Edge[], other: (e: Edge) => Peer): Rule[] {
   return [...byKey.values()];
 }
 
-/** A peer as NetworkPolicy peers (several when it spans namespaces or address ranges), relative to our namespace. */
+/** A peer as NetworkPolicy peers (several when it spans namespaces or address ranges), relative to the policy's namespace. */
 export function policyPeers(p: Peer, namespace: string): PolicyPeer[] {
   switch (p.kind) {
     case 'component':
+      if (p.namespace !== namespace) return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } }, podSelector: { matchLabels: sortLabels(p.selector) } }];
       return [{ podSelector: { matchLabels: sortLabels(p.selector) } }];
     case 'pods':
       return p.namespaces.map((ns) => {

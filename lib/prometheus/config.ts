@@ -2,12 +2,11 @@
  * prometheus.yml: global settings, Alertmanagers, rule files and the scrape
  * configs rendered from the target declarations.
  */
-import { alertmanagerReplicaAddresses } from '../alertmanager/constants';
-import type { Values } from '../values/schema';
 import { PROMETHEUS } from './constants';
 import { checkKubernetesSd } from './kubernetes-sd';
 import { ScrapeConfig, scrapeConfig } from './scrape-config';
 import { ScrapeTarget } from './targets';
+import type { PrometheusValues } from './values';
 
 export interface AlertmanagerConfig {
   readonly api_version: 'v2';
@@ -27,16 +26,23 @@ export interface PrometheusConfig {
   readonly scrape_configs: readonly ScrapeConfig[];
 }
 
-export function prometheusConfig(values: Values, targets: readonly ScrapeTarget[]): PrometheusConfig {
-  const v = values.prometheus;
+/** What prometheus.yml is made of besides Prometheus' own values. */
+export interface PrometheusConfigInputs {
+  readonly externalLabels: Readonly<Record<string, string>>;
+  /** `host:port` of every Alertmanager replica; empty: no alerting block. */
+  readonly alertmanagers: readonly string[];
+  readonly targets: readonly ScrapeTarget[];
+}
+
+export function prometheusConfig(v: PrometheusValues, inputs: PrometheusConfigInputs): PrometheusConfig {
   return {
     global: {
       scrape_interval: v.scrapeInterval,
       scrape_timeout: v.scrapeTimeout,
       evaluation_interval: v.evaluationInterval,
-      external_labels: { cluster: values.cluster, environment: values.environment },
+      external_labels: { ...inputs.externalLabels },
     },
-    ...(values.alertmanager.enabled
+    ...(inputs.alertmanagers.length
       ? {
           alerting: {
             alertmanagers: [
@@ -44,14 +50,14 @@ export function prometheusConfig(values: Values, targets: readonly ScrapeTarget[
                 api_version: 'v2',
                 scheme: 'http',
                 // Every replica, not the load-balanced Service: each alert must reach all of them.
-                static_configs: [{ targets: alertmanagerReplicaAddresses(values.namespace, values.alertmanager.replicas) }],
+                static_configs: [{ targets: [...inputs.alertmanagers] }],
               },
             ],
           },
         }
       : {}),
     rule_files: [`${PROMETHEUS.rulesDir}/*${PROMETHEUS.ruleFileSuffix}`],
-    scrape_configs: targets.map(scrapeConfig),
+    scrape_configs: inputs.targets.map(scrapeConfig),
   };
 }
 

@@ -30,8 +30,3 @@ export const CONFIG_RELOADER = {
 
 /** Where Kubernetes mounts the pod's ServiceAccount credentials (used to scrape the kubelet). */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** In-cluster URL of the Prometheus Service. */
-export function prometheusUrl(namespace: string): string {
-  return `http://${PROMETHEUS.name}.${namespace}.svc:${PROMETHEUS.port.port}`;
-}

@@ -12,64 +12,152 @@
  * and rolls the StatefulSet as usual. A config Prometheus rejects leaves the
  * old one running and sets prometheus_config_last_reload_successful to 0.
  */
-import { Chart, JsonPatch } from 'cdk8s';
+import { JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { JOBS } from '../catalog/jobs';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
-import { StackContext } from '../core/context';
 import { AppIdentity } from '../core/labels';
 import { container, httpProbe, persistentStatefulSet, service, serviceAccount } from '../core/workload';
-import { ruleFiles } from '../rules';
+import { GraphContext, prometheusEdges } from '../network/components';
+import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
-import type { Values } from '../values/schema';
 import { checkPrometheusConfig, PrometheusConfig, prometheusConfig } from './config';
 import { CONFIG_RELOADER, PROMETHEUS } from './constants';
 import { discoveryAccess, renderRbac } from './rbac';
 import { renderServiceMonitors } from './service-monitors';
 import { ScrapeTarget, scrapeTargets } from './targets';
-import { PrometheusValues } from './values';
+import { PrometheusValues, prometheusValues } from './values';
 
 export const SERVICE_MONITORS_PATH = 'prometheus-operator/servicemonitors';
 
-export function renderPrometheus(ctx: StackContext): void {
-  const targets = scrapeTargets(ctx.values);
-  const identity = ctx.identity(PROMETHEUS.name, PROMETHEUS.component, ctx.values.prometheus.image.tag);
-  if (ctx.values.prometheus.enabled) renderServer(ctx, identity, targets);
-  const sm = ctx.values.prometheus.serviceMonitors;
-  if (sm.enabled) {
-    const chart = ctx.chart(SERVICE_MONITORS_PATH, identity, { requiresApi: 'monitoring.coreos.com/v1', helmCondition: 'prometheus.serviceMonitors.enabled' });
-    renderServiceMonitors(chart, targets, { labels: sm.labels, includeKubelet: sm.kubelet });
+/** Prometheus' settings: exactly its values (`prometheus.*`), with their defaults and docs (values.ts). */
+export type PrometheusSettings = NonNullable<z.input<typeof prometheusValues>>;
+
+export interface PrometheusProps extends ComponentProps {
+  /** Its values (`prometheus.*`); every key has its default (lib/prometheus/values.ts). @default {} */
+  readonly values?: PrometheusSettings;
+  /**
+   * What it scrapes, given the targets it exposes itself (its own /metrics).
+   * @default its own targets only, with the global timing
+   */
+  readonly scrapeTargets?: (own: readonly ExposedScrapeTarget[]) => readonly ScrapeTarget[];
+  /** `host:port` of every Alertmanager replica it sends alerts to. @default none: no alerting block */
+  readonly alertmanagers?: readonly string[];
+  /** Rule files (name ending in .yaml -> content), mounted from the rules ConfigMap. @default {} */
+  readonly ruleFiles?: Readonly<Record<string, string>>;
+  /** external_labels of every series and alert. @default {} */
+  readonly externalLabels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The Prometheus server of one namespace: StatefulSet, config and rules
+ * ConfigMaps, discovery RBAC, Service. Its public members are what other
+ * components use: `endpoint` (Grafana's datasource), `scrapeTargets`, `config`.
+ */
+export class Prometheus extends ComponentConstruct<PrometheusValues> {
+  public readonly services: readonly ServiceEndpoint[];
+  /** The rendered prometheus.yml (its scrape configs and Alertmanagers are what it connects to). */
+  public readonly config: PrometheusConfig;
+  /** Every target it scrapes, resolved. */
+  public readonly targets: readonly ScrapeTarget[];
+  /** Escape hatch: the StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+
+  public constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
+    super(scope, id, props, { ...PROMETHEUS, job: JOBS.prometheus, targetKey: 'prometheus' }, prometheusValues.parse(props.values ?? {}));
+    const v = this.values;
+    const identity = this.identity;
+    this.services = [this.endpoint];
+    this.targets = props.scrapeTargets ? props.scrapeTargets(this.scrapeTargets) : ownTargets(v, this.scrapeTargets);
+    this.config = prometheusConfig(v, { externalLabels: props.externalLabels ?? {}, alertmanagers: props.alertmanagers ?? [], targets: this.targets });
+    const data = configMapData(this.config, props.ruleFiles ?? {});
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name: PROMETHEUS.configMap }, data: data.config });
+    new k8s.KubeConfigMap(this, 'rules', { metadata: { name: PROMETHEUS.rulesConfigMap }, data: data.rules });
+
+    serviceAccount(this, 'sa', PROMETHEUS.name);
+    renderRbac(this, this.namespace, discoveryAccess(this.config, this.targets));
+    const svc = service(this, 'service', { name: PROMETHEUS.name, identity, ports: [PROMETHEUS.port] });
+    if (v.replicas > 1) {
+      // Replicas scrape independently and differ slightly: keep each client (Grafana) on one of them.
+      svc.addJsonPatch(JsonPatch.add('/spec/sessionAffinity', 'ClientIP'));
+    }
+    this.statefulSet = statefulSet(this, identity, v);
+  }
+
+  public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
+    return prometheusEdges(g, self, this.config, this.targets);
   }
 }
 
+/** Its own targets, resolved with the values' timing (when nothing else is scraped). */
+function ownTargets(v: PrometheusValues, own: readonly ExposedScrapeTarget[]): ScrapeTarget[] {
+  return own.map((t) => ({
+    key: t.key,
+    job: t.job,
+    path: t.path,
+    kind: 'service',
+    scheme: 'http',
+    interval: v.scrapeInterval,
+    timeout: v.scrapeTimeout,
+    namespaces: [t.namespace],
+    selector: t.selector,
+    serviceName: t.serviceName,
+    port: t.port,
+  }));
+}
+
+/** The registry entry: Prometheus scrapes every other component, so it is built after them. */
+export const prometheusComponent: ComponentDefinition<typeof prometheusValues, 'prometheus'> = {
+  key: 'prometheus',
+  values: prometheusValues,
+  uses: ['*'],
+  // The ServiceMonitors are for an Operator's Prometheus: they are rendered even when ours is off.
+  renderWhenDisabled: true,
+  build(ctx) {
+    const v = ctx.values;
+    const stack = ctx.stack;
+    const identity = ctx.identity(PROMETHEUS.name, PROMETHEUS.component, v.image.tag);
+    const exposed = ctx.components().flatMap((c) => c.scrapeTargets);
+    const targetsWith = (own: readonly ExposedScrapeTarget[]) => scrapeTargets(stack, orderedTargets(ctx.registryOrder, own, exposed));
+    let prometheus: Prometheus | undefined;
+    if (v.enabled) {
+      const alertmanager = ctx.component<MonitoringComponent & { replicaAddresses: readonly string[] }>('alertmanager');
+      const rules = ctx.component<Construct & { files: Readonly<Record<string, string>> }>('rules');
+      prometheus = new Prometheus(ctx.chart(PROMETHEUS.name, identity), 'prometheus', {
+        values: v,
+        namespace: ctx.namespace,
+        instance: stack.instance,
+        scrapeTargets: targetsWith,
+        alertmanagers: alertmanager?.replicaAddresses ?? [],
+        ruleFiles: rules?.files ?? {},
+        externalLabels: { cluster: stack.cluster, environment: stack.environment },
+      });
+    }
+    if (v.serviceMonitors.enabled) {
+      const chart = ctx.chart(SERVICE_MONITORS_PATH, identity, { requiresApi: 'monitoring.coreos.com/v1', helmCondition: 'prometheus.serviceMonitors.enabled' });
+      renderServiceMonitors(chart, prometheus?.targets ?? targetsWith([]), { labels: v.serviceMonitors.labels, includeKubelet: v.serviceMonitors.kubelet });
+    }
+    return prometheus;
+  },
+};
+
+/** Its own targets among the others', in registry order (Prometheus' place among the components). */
+function orderedTargets(order: (key: string) => number, own: readonly ExposedScrapeTarget[], others: readonly ExposedScrapeTarget[]): ExposedScrapeTarget[] {
+  return [...own, ...others].map((t, i) => ({ t, i })).sort((a, b) => order(a.t.key) - order(b.t.key) || a.i - b.i).map(({ t }) => t);
+}
+
 /** The ConfigMap contents: prometheus.yml (checked) and the rule files. */
-export function configMapData(values: Values, config: PrometheusConfig): { config: Record<string, string>; rules: Record<string, string> } {
+export function configMapData(config: PrometheusConfig, rules: Readonly<Record<string, string>>): { config: Record<string, string>; rules: Record<string, string> } {
   const problems = checkPrometheusConfig(config);
   if (problems.length) throw new Error(`invalid Prometheus configuration:\n${problems.join('\n')}`);
-  const rules = ruleFiles(values);
   const misnamed = Object.keys(rules).filter((f) => !f.endsWith(PROMETHEUS.ruleFileSuffix));
   if (misnamed.length) {
     throw new Error(`rule files ${misnamed.join(', ')} would not be loaded: rule_files only matches *${PROMETHEUS.ruleFileSuffix}`);
   }
-  return { config: { [PROMETHEUS.configFile]: toYaml(config) }, rules };
+  return { config: { [PROMETHEUS.configFile]: toYaml(config) }, rules: { ...rules } };
 }
-
-function renderServer(ctx: StackContext, identity: AppIdentity, targets: readonly ScrapeTarget[]): void {
-  const values = ctx.values;
-  const chart = ctx.chart(PROMETHEUS.name, identity);
-  const config = prometheusConfig(values, targets);
-  const data = configMapData(values, config);
-  new k8s.KubeConfigMap(chart, 'config', { metadata: { name: PROMETHEUS.configMap }, data: data.config });
-  new k8s.KubeConfigMap(chart, 'rules', { metadata: { name: PROMETHEUS.rulesConfigMap }, data: data.rules });
-
-  serviceAccount(chart, 'sa', PROMETHEUS.name);
-  renderRbac(chart, values.namespace, discoveryAccess(config, targets));
-  const svc = service(chart, 'service', { name: PROMETHEUS.name, identity, ports: [PROMETHEUS.port] });
-  if (values.prometheus.replicas > 1) {
-    // Replicas scrape independently and differ slightly: keep each client (Grafana) on one of them.
-    svc.addJsonPatch(JsonPatch.add('/spec/sessionAffinity', 'ClientIP'));
-  }
-  statefulSet(chart, identity, values.prometheus);
-}
-
 function prometheusArgs(v: PrometheusValues): string[] {
   return [
     `--config.file=${PROMETHEUS.configDir}/${PROMETHEUS.configFile}`,
@@ -84,7 +172,7 @@ function prometheusArgs(v: PrometheusValues): string[] {
   ];
 }
 
-function statefulSet(chart: Chart, identity: AppIdentity, v: PrometheusValues): void {
+function statefulSet(scope: Construct, identity: AppIdentity, v: PrometheusValues): k8s.KubeStatefulSet {
   const port = PROMETHEUS.port.name;
   const configMount = { name: 'config', mountPath: PROMETHEUS.configDir, readOnly: true };
   const rulesMount = { name: 'rules', mountPath: PROMETHEUS.rulesDir, readOnly: true };
@@ -115,7 +203,7 @@ function statefulSet(chart: Chart, identity: AppIdentity, v: PrometheusValues): 
     livenessProbe: httpProbe('/healthz', CONFIG_RELOADER.port.name, { periodSeconds: 30 }),
     volumeMounts: [configMount, rulesMount],
   });
-  persistentStatefulSet(chart, 'statefulset', {
+  return persistentStatefulSet(scope, 'statefulset', {
     name: PROMETHEUS.name,
     serviceName: PROMETHEUS.name,
     replicas: v.replicas,

@@ -8,7 +8,7 @@
  *   and `nodes/metrics` (get) for scraping the kubelet and cAdvisor directly.
  * Nothing else: no nodes/proxy (the API server proxy), no secrets, no wildcard.
  */
-import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { PROMETHEUS } from './constants';
 import { PrometheusConfig } from './config';
@@ -85,7 +85,7 @@ export function discoveryRoleName(stackNamespace: string, namespace: string): st
 }
 
 /** Renders the Roles, RoleBindings, ClusterRole and ClusterRoleBinding. */
-export function renderRbac(chart: Chart, stackNamespace: string, access: DiscoveryAccess): void {
+export function renderRbac(chart: Construct, stackNamespace: string, access: DiscoveryAccess): void {
   const subject = { kind: 'ServiceAccount', name: PROMETHEUS.name, namespace: stackNamespace };
   for (const [namespace, rules] of access.namespaced) {
     const name = discoveryRoleName(stackNamespace, namespace);

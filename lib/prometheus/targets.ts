@@ -1,8 +1,10 @@
 /**
  * Every scrape target of the stack, declared once. The native `scrape_configs`
  * (scrape-config.ts) and the ServiceMonitors (service-monitors.ts) are both
- * rendered from `scrapeTargets(values)`, and the RBAC follows from what they
- * discover, so the three cannot drift apart.
+ * rendered from `scrapeTargets(values, exposed)`, and the RBAC follows from
+ * what they discover, so the three cannot drift apart. Our own components
+ * declare their targets themselves (`MonitoringComponent.scrapeTargets`);
+ * what is declared here is what runs outside the stack.
  *
  * Two kinds of target:
  * - `service`: found through the Services that front it (Kubernetes service
@@ -12,13 +14,13 @@
  * - `kubelet`: the kubelet of every node (role node), over https with the
  *   ServiceAccount token, which needs `nodes/metrics` and nothing broader.
  */
-import { ALERTMANAGER } from '../alertmanager/constants';
 import { JOBS, JobName } from '../catalog/jobs';
-import { selectorLabels, type Labels as CoreLabels } from '../core/labels';
+import { PLANNED_SERVICES } from '../catalog/services';
+import type { ExposedScrapeTarget } from '../core/component';
+import { type Labels as CoreLabels } from '../core/labels';
 import { ContainerPort } from '../core/workload';
-import { GRAFANA } from '../grafana/constants';
 import type { Values } from '../values/schema';
-import { SERVICE_ACCOUNT_DIR, PROMETHEUS } from './constants';
+import { SERVICE_ACCOUNT_DIR } from './constants';
 import { durationMs } from './duration';
 import type { PrometheusValues, TargetKey } from './values';
 
@@ -30,10 +32,10 @@ export const PYNOMALY_API = { port: 8000, metricsPath: '/metrics' } as const;
 
 /** Timing and endpoint fields every target has. */
 interface TargetCommon {
-  /** Key under `prometheus.targets` in the values. */
-  readonly key: TargetKey;
-  /** The `job` label of every series: from lib/catalog/jobs.ts. */
-  readonly job: JobName;
+  /** Key under `prometheus.targets` in the values (when it has one there). */
+  readonly key: string;
+  /** The `job` label of every series: from lib/catalog/jobs.ts, or a component's own. */
+  readonly job: string;
   readonly path: string;
   readonly scheme: Scheme;
   readonly interval: string;
@@ -54,6 +56,8 @@ export interface ServiceTarget extends TargetCommon {
   readonly serviceName?: string;
   /** Name of the Service port that serves the metrics; its number documents the default. */
   readonly port: ContainerPort;
+  /** Usually on the host network (a DaemonSet with hostNetwork), where its address is the node's. */
+  readonly hostNetwork?: boolean;
 }
 
 /** The kubelet of every node, scraped directly (not through the API server proxy). */
@@ -87,7 +91,6 @@ const KUBELET_PORT: ContainerPort = { name: 'https-metrics', port: 10250 };
 interface Placement {
   readonly namespaces: readonly string[];
   readonly selector: Labels;
-  readonly serviceName?: string;
   readonly port: ContainerPort;
 }
 
@@ -95,9 +98,8 @@ interface ServiceDeclaration {
   readonly kind: 'service';
   readonly job: JobName;
   readonly path: string;
-  /** Whether the target exists at all (our own components only when deployed). */
-  readonly exists: (values: Values) => boolean;
   readonly place: (values: Values) => Placement;
+  readonly hostNetwork?: boolean;
 }
 
 interface KubeletDeclaration {
@@ -108,23 +110,6 @@ interface KubeletDeclaration {
 
 type Declaration = ServiceDeclaration | KubeletDeclaration;
 
-/** A component of this stack: its Service, by name and selector labels, in the stack's namespace. */
-function stackComponent(job: JobName, component: { name: string; port: ContainerPort }, exists: (v: Values) => boolean): ServiceDeclaration {
-  return {
-    kind: 'service',
-    job,
-    path: '/metrics',
-    exists,
-    place: (v) => ({
-      namespaces: [v.namespace],
-      // Every object of a component's chart carries these two labels (commonLabels); they never change.
-      selector: selectorLabels({ name: component.name, instance: v.instance }),
-      serviceName: component.name,
-      port: component.port,
-    }),
-  };
-}
-
 type ExternalKey = 'nodeExporter' | 'redisExporter' | 'postgresExporter' | 'elasticsearchExporter' | 'jaeger';
 
 /**
@@ -132,12 +117,12 @@ type ExternalKey = 'nodeExporter' | 'redisExporter' | 'postgresExporter' | 'elas
  * namespaces from its values; by default in the stack's namespace (`stack`) or
  * where the application runs (`app`).
  */
-function external(key: ExternalKey, job: JobName, portNumber: number, where: 'stack' | 'app'): ServiceDeclaration {
+function external(key: ExternalKey, job: JobName, portNumber: number, where: 'stack' | 'app', opts: { hostNetwork?: boolean } = {}): ServiceDeclaration {
   return {
     kind: 'service',
     job,
     path: '/metrics',
-    exists: () => true,
+    ...opts,
     place: (v) => {
       const t = v.prometheus.targets[key];
       const defaults = where === 'stack' ? [v.namespace] : v.prometheus.pynomaly.namespaces;
@@ -150,69 +135,105 @@ function kubelet(job: JobName, path: string): KubeletDeclaration {
   return { kind: 'kubelet', job, path };
 }
 
-/** The targets, in the order of `scrape_configs`. */
-export const TARGETS: { readonly [K in TargetKey]: Declaration } = {
+type OutsideKey = Exclude<TargetKey, 'prometheus' | 'alertmanager' | 'grafana'>;
+
+/**
+ * The targets outside the stack, in the order of `scrape_configs`; our own
+ * components' targets come after the API's (`COMPONENTS_AFTER`).
+ */
+export const TARGETS: { readonly [K in OutsideKey]: Declaration } = {
   pynomalyApi: {
     kind: 'service',
     job: JOBS.pynomalyApi,
     path: PYNOMALY_API.metricsPath,
-    exists: () => true,
     place: (v) => ({
       namespaces: v.prometheus.pynomaly.namespaces,
       selector: v.prometheus.pynomaly.selector,
       port: { name: v.prometheus.pynomaly.port, port: PYNOMALY_API.port },
     }),
   },
-  prometheus: stackComponent(JOBS.prometheus, PROMETHEUS, (v) => v.prometheus.enabled),
-  alertmanager: stackComponent(JOBS.alertmanager, ALERTMANAGER, (v) => v.alertmanager.enabled),
-  grafana: stackComponent(JOBS.grafana, GRAFANA, (v) => v.grafana.enabled),
-  nodeExporter: external('nodeExporter', JOBS.nodeExporter, 9100, 'stack'),
+  // Exporters usually run on the host network (the prometheus-node-exporter chart does): no pod selector matches their address.
+  nodeExporter: external('nodeExporter', JOBS.nodeExporter, 9100, 'stack', { hostNetwork: true }),
   redisExporter: external('redisExporter', JOBS.redisExporter, 9121, 'app'),
   postgresExporter: external('postgresExporter', JOBS.postgresExporter, 9187, 'app'),
   elasticsearchExporter: external('elasticsearchExporter', JOBS.elasticsearchExporter, 9114, 'stack'),
-  jaeger: external('jaeger', JOBS.jaeger, 14269, 'stack'),
+  jaeger: external('jaeger', JOBS.jaeger, PLANNED_SERVICES.jaeger.adminPort.port, 'stack'),
   kubelet: kubelet(JOBS.kubelet, '/metrics'),
   cadvisor: kubelet(JOBS.cadvisor, '/metrics/cadvisor'),
 };
 
+/** Our components' targets are listed after this one (the order of `scrape_configs`). */
+const COMPONENTS_AFTER: OutsideKey = 'pynomalyApi';
+
 // ---------------------------------------------------------------------------
 // Resolution against values
 
-/** The enabled targets of an environment, fully resolved, in declaration order. */
-export function scrapeTargets(values: Values): ScrapeTarget[] {
+/**
+ * The enabled targets of an environment, fully resolved: the API, then the
+ * targets our components expose (`exposed`, in registry order), then the rest.
+ */
+export function scrapeTargets(values: Values, exposed: readonly ExposedScrapeTarget[]): ScrapeTarget[] {
   const out: ScrapeTarget[] = [];
-  for (const key of Object.keys(TARGETS) as TargetKey[]) {
-    const decl = TARGETS[key];
+  for (const key of Object.keys(TARGETS) as OutsideKey[]) {
     const tv = values.prometheus.targets[key];
-    if (!tv.enabled) continue;
-    const { interval, timeout } = timing(values.prometheus, tv);
-    const common = { key, job: decl.job, path: decl.path, interval, timeout };
-    if (decl.kind === 'kubelet') {
-      const kv = values.prometheus.targets[key as 'kubelet' | 'cadvisor'];
-      out.push({
-        ...common,
-        kind: 'kubelet',
-        scheme: 'https',
-        port: KUBELET_PORT,
-        bearerTokenFile: `${SERVICE_ACCOUNT_DIR}/token`,
-        caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`,
-        insecureSkipVerify: kv.insecureSkipVerify,
-      });
-      continue;
-    }
-    if (!decl.exists(values)) continue;
-    const placement = decl.place(values);
-    out.push({
-      ...common,
-      kind: 'service',
-      scheme: 'http',
-      namespaces: [...new Set(placement.namespaces)].sort(),
-      selector: placement.selector,
-      ...(placement.serviceName ? { serviceName: placement.serviceName } : {}),
-      port: placement.port,
-    });
+    if (tv.enabled) out.push(resolveDeclaration(values, key, TARGETS[key], tv));
+    if (key === COMPONENTS_AFTER) out.push(...exposed.flatMap((t) => resolveExposed(values, t)));
   }
   return out;
+}
+
+/** Timing values of a target: its entry under prometheus.targets, if it has one. */
+function targetValues(values: Values, key: string): { enabled: boolean; interval?: string; timeout?: string } | undefined {
+  const targets: Readonly<Record<string, { enabled: boolean; interval?: string; timeout?: string }>> = values.prometheus.targets;
+  return Object.prototype.hasOwnProperty.call(targets, key) ? targets[key] : undefined;
+}
+
+function resolveExposed(values: Values, t: ExposedScrapeTarget): ScrapeTarget[] {
+  const tv = targetValues(values, t.key) ?? { enabled: true };
+  if (!tv.enabled) return [];
+  const { interval, timeout } = timing(values.prometheus, tv);
+  return [
+    {
+      key: t.key,
+      job: t.job,
+      path: t.path,
+      interval,
+      timeout,
+      kind: 'service',
+      scheme: 'http',
+      namespaces: [t.namespace],
+      selector: t.selector,
+      serviceName: t.serviceName,
+      port: t.port,
+    },
+  ];
+}
+
+function resolveDeclaration(values: Values, key: OutsideKey, decl: Declaration, tv: { interval?: string; timeout?: string }): ScrapeTarget {
+  const { interval, timeout } = timing(values.prometheus, tv);
+  const common = { key, job: decl.job, path: decl.path, interval, timeout };
+  if (decl.kind === 'kubelet') {
+    const kv = values.prometheus.targets[key as 'kubelet' | 'cadvisor'];
+    return {
+      ...common,
+      kind: 'kubelet',
+      scheme: 'https',
+      port: KUBELET_PORT,
+      bearerTokenFile: `${SERVICE_ACCOUNT_DIR}/token`,
+      caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`,
+      insecureSkipVerify: kv.insecureSkipVerify,
+    };
+  }
+  const placement = decl.place(values);
+  return {
+    ...common,
+    kind: 'service',
+    scheme: 'http',
+    namespaces: [...new Set(placement.namespaces)].sort(),
+    selector: placement.selector,
+    port: placement.port,
+    ...(decl.hostNetwork ? { hostNetwork: true } : {}),
+  };
 }
 
 /** Interval and timeout of a target: its own, else the global ones (the timeout capped at the interval). */

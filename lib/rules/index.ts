@@ -4,8 +4,9 @@
  * `rule_files: /etc/prometheus/rules/*.yaml`) and, when switched on, to a
  * PrometheusRule for an Operator-managed Prometheus. Both carry the same groups.
  */
+import { Construct } from 'constructs';
+import { ComponentDefinition } from '../core/component';
 import { toYaml } from '../synth/yaml';
-import type { StackContext } from '../core/context';
 import type { Values } from '../values/schema';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { applicationRules } from './groups/application';
@@ -15,7 +16,7 @@ import { infrastructureRules } from './groups/infrastructure';
 import { monitoringRules } from './groups/monitoring';
 import type { AlertRule, RuleGroupDef } from './model';
 import { NativeGroup, nativeGroup, nativeUserGroup } from './render';
-import { GroupId, GROUP_IDS, RulesValues } from './values';
+import { GroupId, GROUP_IDS, RulesValues, rulesValues } from './values';
 
 export type { AlertRule, RuleGroupDef } from './model';
 export type { NativeGroup, NativeRule } from './render';
@@ -95,19 +96,42 @@ export function ruleFiles(values: Values): Record<string, string> {
 }
 
 /**
- * The same groups as a PrometheusRule (prometheus-operator), when
- * `rules.prometheusRule.enabled`; `rules.prometheusRule.labels` let an
- * Operator's ruleSelector pick it up.
+ * The alert rules of one environment: the rule files our Prometheus mounts
+ * (`files`) and, when `rules.prometheusRule.enabled`, the same groups as a
+ * PrometheusRule (prometheus-operator) whose `rules.prometheusRule.labels` let
+ * an Operator's ruleSelector pick it up.
  */
-export function renderPrometheusRule(ctx: StackContext, projectVersion = '0.0.0'): void {
-  const values = ctx.values;
-  if (!values.rules.enabled || !values.rules.prometheusRule.enabled) return;
-  const groups = nativeGroups(values);
-  if (groups.length === 0) return;
-  const identity = ctx.identity(PROMETHEUS_RULE.name, PROMETHEUS_RULE.component, projectVersion);
-  const chart = ctx.chart(PROMETHEUS_RULE.path, identity, { requiresApi: PROMETHEUS_RULE.api, helmCondition: 'rules.prometheusRule.enabled' });
+export class AlertRules extends Construct {
+  /** Rule file name (`*.yaml`) -> content, for Prometheus' rules ConfigMap. */
+  public readonly files: Readonly<Record<string, string>>;
+
+  public constructor(scope: Construct, id: string, values: Values) {
+    super(scope, id);
+    this.files = ruleFiles(values);
+  }
+}
+
+/** The registry entry: rules have no pods; Prometheus reads their files. */
+export const rulesComponent: ComponentDefinition<typeof rulesValues, 'rules'> = {
+  key: 'rules',
+  values: rulesValues,
+  build(ctx) {
+    const values = ctx.stack;
+    if (values.rules.prometheusRule.enabled) {
+      const groups = nativeGroups(values);
+      if (groups.length > 0) {
+        const identity = ctx.identity(PROMETHEUS_RULE.name, PROMETHEUS_RULE.component, ctx.projectVersion);
+        const chart = ctx.chart(PROMETHEUS_RULE.path, identity, { requiresApi: PROMETHEUS_RULE.api, helmCondition: 'rules.prometheusRule.enabled' });
+        prometheusRule(chart, values.rules, groups);
+      }
+    }
+    return new AlertRules(ctx.scope, 'rules', values);
+  },
+};
+
+function prometheusRule(chart: Construct, v: RulesValues, groups: readonly NativeGroup[]): void {
   new PrometheusRule(chart, 'rules', {
-    metadata: { name: PROMETHEUS_RULE.name, labels: values.rules.prometheusRule.labels },
+    metadata: { name: PROMETHEUS_RULE.name, labels: v.prometheusRule.labels },
     spec: {
       groups: groups.map((g) => ({
         name: g.name,

@@ -9,7 +9,7 @@ import type { Category, Severity } from '../catalog/alerting';
 import { toYaml } from '../synth/yaml';
 import type { AlertRule } from './model';
 import type { AlertName } from './names';
-import { num, sel, SeriesName } from './promql';
+import { num, sel, SeriesName } from '../catalog/promql';
 import { ruleAnnotations, ruleLabels } from './render';
 import { expandTemplate } from './template';
 import type { RulesValues } from './values';

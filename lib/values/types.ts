@@ -81,17 +81,59 @@ export function enabled(defaultValue: boolean, what: string) {
   return z.boolean().default(defaultValue).describe(`Deploy ${what}`);
 }
 
+function storageFields(size: string) {
+  return {
+    size: quantity('Size of each PersistentVolumeClaim').default(size),
+    storageClassName: z
+      .string()
+      .optional()
+      .describe('StorageClass of the claims; unset uses the cluster default'),
+  };
+}
+
+/** Persistent storage: the one type for every component's volumes. */
 export function storage(defaults: { size: string }) {
+  return z.strictObject(storageFields(defaults.size)).prefault({}).describe('Persistent storage');
+}
+
+/** Persistent storage that can be switched off (then an emptyDir), with the same fields. */
+export function optionalStorage(defaults: { size: string; enabled: boolean; description: string }) {
   return z
-    .strictObject({
-      size: quantity('Size of each PersistentVolumeClaim').default(defaults.size),
-      storageClassName: z
-        .string()
-        .optional()
-        .describe('StorageClass of the claims; unset uses the cluster default'),
-    })
+    .strictObject({ enabled: z.boolean().default(defaults.enabled).describe(defaults.description), ...storageFields(defaults.size) })
     .prefault({})
     .describe('Persistent storage');
+}
+
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+
+/** A reference to one key of a user-provided Secret: every credential of every component is one. */
+export interface SecretRef {
+  /** Name of the Secret; unset where the credential is optional or has a fallback. */
+  readonly name?: string;
+  readonly key: string;
+}
+
+/**
+ * A reference to one key of a user-provided Secret (we never create the
+ * Secret), mounted as a file: the one type for every credential. The name has
+ * a default only where the stack needs the Secret anyway (Grafana's admin).
+ */
+export function secretRef(what: string, defaults: { key: string; name?: string }) {
+  const name = z.string().regex(SECRET_NAME, { message: 'expected the name of a Secret (DNS-1123 subdomain)' });
+  return z
+    .strictObject({
+      name: (defaults.name === undefined ? name.optional() : name.default(defaults.name)).describe(
+        `Name of the Secret (created by you, in the release namespace) holding ${what}`,
+      ),
+      key: z
+        .string()
+        .regex(SECRET_KEY, { message: 'expected a Secret key ([-._a-zA-Z0-9])' })
+        .default(defaults.key)
+        .describe('Key of that Secret'),
+    })
+    .prefault({})
+    .describe(`Secret holding ${what}; mounted as a file, never copied into the config`);
 }
 
 export function replicas(defaultValue: number, description = 'Number of replicas') {

@@ -8,6 +8,7 @@
  * on or talks to anything but 127.0.0.1.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
@@ -131,8 +132,7 @@ async function waitReady(server: LiveServer, timeoutMs: number): Promise<void> {
   while (Date.now() < deadline) {
     if (exited(server)) throw new ServerStartError(`${server.name} exited (code ${server.process.exitCode}) before it was ready`, server.logs());
     try {
-      const res = await fetch(`${server.url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
+      const res = await httpRequest('GET', `${server.url}/-/ready`, undefined, 1000);
       if (res.status === 200) return;
     } catch {
       // not listening yet
@@ -161,23 +161,36 @@ export async function stopServers(): Promise<void> {
 
 // ---------------------------------------------------------------------------
 
+/**
+ * One HTTP request on its own connection, closed after the answer (bounded by
+ * `timeoutMs`). Not fetch: its pooled keep-alive sockets outlive the test file
+ * and keep the Jest worker from exiting ("failed to exit gracefully").
+ */
+function httpRequest(method: 'GET' | 'POST', url: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false, timeout: timeoutMs, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** GET a JSON document (bounded: 5 s). Throws on a non-2xx answer. */
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 500)}`);
-  return JSON.parse(text) as T;
+  const res = await httpRequest('GET', url, undefined, 5000);
+  if (res.status < 200 || res.status > 299) throw new Error(`GET ${url}: ${res.status} ${res.text.slice(0, 500)}`);
+  return JSON.parse(res.text) as T;
 }
 
 /** POST a JSON body (bounded: 5 s); returns the status and body text. */
 export async function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  return { status: res.status, text: await res.text() };
+  return httpRequest('POST', url, JSON.stringify(body), 5000);
 }
 
 /**

@@ -4,9 +4,12 @@
  */
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
+import { Prometheus } from '../../lib/prometheus';
+import type { ScrapeTarget } from '../../lib/prometheus/targets';
+import { buildComponents, BuiltStack } from '../../lib/stack';
 import { Manifest } from '../../lib/synth/render';
 import { renderAll } from '../../lib/synth/synth';
-import { ENVIRONMENTS } from '../../lib/values/schema';
+import { ENVIRONMENTS, Values } from '../../lib/values/schema';
 
 export const ROOT = join(__dirname, '..', '..');
 export { ENVIRONMENTS };
@@ -41,4 +44,16 @@ export function findObject(objects: readonly Manifest[], kind: string, name: str
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind}/${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
+}
+
+/** The components of an environment, built (constructs, files), without rendering YAML. */
+export function builtStack(values: Values): BuiltStack {
+  return buildComponents(values);
+}
+
+/** Every target our Prometheus scrapes in an environment, resolved (Prometheus must be enabled). */
+export function prometheusTargets(values: Values): readonly ScrapeTarget[] {
+  const prometheus = builtStack(values).constructs.get('prometheus');
+  if (!(prometheus instanceof Prometheus)) throw new Error('prometheus is not enabled');
+  return prometheus.targets;
 }

@@ -53,6 +53,25 @@ export function describeWithTool(name: ToolName, title: string, body: (bin: stri
   describe.skip(`${title} [${name} not installed: SKIPPED]`, () => body(''));
 }
 
+/**
+ * `test` that needs a file outside the repository (e.g. `../shared/...`): runs
+ * where it exists; without it, skipped with a message locally, failing in CI.
+ */
+export function testWithFile(title: string, path: string, body: (path: string) => void): void {
+  if (existsSync(path)) {
+    test(title, () => body(path));
+    return;
+  }
+  if (process.env.CI === 'true') {
+    test(title, () => {
+      throw new Error(`${path} is required in CI but does not exist`);
+    });
+    return;
+  }
+  process.stderr.write(`SKIPPED: "${title}" needs ${path}, which does not exist.\n`);
+  test.skip(`${title} [${path} missing: SKIPPED]`, () => body(path));
+}
+
 export interface RunResult {
   readonly status: number;
   readonly stdout: string;

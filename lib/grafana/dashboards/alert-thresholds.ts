@@ -14,7 +14,7 @@
  * Panels whose thresholds mirror no alert (file descriptors, PostgreSQL
  * connections, node memory, Redis, ...) keep their literals.
  */
-import { ratio } from '../../rules/promql';
+import { ratio } from '../../catalog/promql';
 import type { RuleThresholds } from '../../rules/values';
 import type { PanelBase } from './kit';
 

@@ -11,22 +11,8 @@ import { M } from '../../catalog/index';
 import { JOBS } from '../../catalog/jobs';
 import { ALERTS } from '../../rules/names';
 import { AlertPanelThresholds } from './alert-thresholds';
-import {
-  barGaugePanel,
-  DashboardSpec,
-  heatmapPanel,
-  increase,
-  job,
-  mean,
-  piePanel,
-  promVariable,
-  quantile,
-  rate,
-  statPanel,
-  tablePanel,
-  targetVariables,
-  timeseriesPanel,
-} from './kit';
+import { increase, rate, re } from '../../catalog/promql';
+import { barGaugePanel, DashboardSpec, heatmapPanel, job, mean, piePanel, promVariable, quantile, RATE, statPanel, tablePanel, targetVariables, timeseriesPanel } from './kit';
 
 export const ANOMALY_DETECTION_UID = 'pynomaly-anomaly-detection';
 
@@ -41,8 +27,8 @@ const API = job(JOBS.pynomalyApi);
 const DETECTOR = job(JOBS.pynomalyApi, { detector_type: '$detector_type' });
 
 export function anomalyDetection(failures: FailureComponents, alerts: AlertPanelThresholds): DashboardSpec {
-  const DETECTION_ERRORS = job(JOBS.pynomalyApi, { component: { re: failures.detection } });
-  const TRAINING_ERRORS = job(JOBS.pynomalyApi, { component: { re: failures.training } });
+  const DETECTION_ERRORS = job(JOBS.pynomalyApi, { component: re(failures.detection) });
+  const TRAINING_ERRORS = job(JOBS.pynomalyApi, { component: re(failures.training) });
   return {
     uid: ANOMALY_DETECTION_UID,
     title: 'Pynomaly / Anomaly Detection',
@@ -58,10 +44,10 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
         title: 'Overview',
         panels: [
           statPanel({ title: 'Active detectors', queries: [{ expr: `sum(${M.pynomaly_active_detectors}${API})` }], unit: 'short' }),
-          statPanel({ title: 'Detections', queries: [{ expr: `sum(${rate(M.pynomaly_detections_total, DETECTOR)}) * 60` }], unit: 'opm', decimals: 1 }),
+          statPanel({ title: 'Detections', queries: [{ expr: `sum(${rate(M.pynomaly_detections_total + DETECTOR, RATE)}) * 60` }], unit: 'opm', decimals: 1 }),
           statPanel({
             title: 'Trainings (last hour)',
-            queries: [{ expr: `sum(${increase(M.pynomaly_model_training_total, DETECTOR, '1h')})`, instant: true }],
+            queries: [{ expr: `sum(${increase(M.pynomaly_model_training_total + DETECTOR, '1h')})`, instant: true }],
             unit: 'short',
             decimals: 0,
             sparkline: false,
@@ -69,7 +55,7 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
           statPanel({
             title: 'Detection failure ratio',
             description: 'Errors of detection components per detection run',
-            queries: [{ expr: `sum(${rate(M.pynomaly_errors_total, DETECTION_ERRORS)}) / sum(${rate(M.pynomaly_detections_total, API)})` }],
+            queries: [{ expr: `sum(${rate(M.pynomaly_errors_total + DETECTION_ERRORS, RATE)}) / sum(${rate(M.pynomaly_detections_total + API, RATE)})` }],
             unit: 'percentunit',
             decimals: 1,
             ...alerts.detectionFailureRatio,
@@ -97,13 +83,13 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
         panels: [
           timeseriesPanel({
             title: 'Detections by detector type',
-            queries: [{ expr: `sum by (detector_type) (${rate(M.pynomaly_detections_total, DETECTOR)})`, legend: '{{detector_type}}' }],
+            queries: [{ expr: `sum by (detector_type) (${rate(M.pynomaly_detections_total + DETECTOR, RATE)})`, legend: '{{detector_type}}' }],
             unit: 'ops',
             stack: true,
           }),
           timeseriesPanel({
             title: 'Detections by dataset (top 10)',
-            queries: [{ expr: `topk(10, sum by (dataset_name) (${rate(M.pynomaly_detections_total, DETECTOR)}))`, legend: '{{dataset_name}}' }],
+            queries: [{ expr: `topk(10, sum by (dataset_name) (${rate(M.pynomaly_detections_total + DETECTOR, RATE)}))`, legend: '{{dataset_name}}' }],
             unit: 'ops',
             legendTable: true,
           }),
@@ -117,7 +103,7 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
           }),
           heatmapPanel({
             title: 'Detection duration distribution',
-            query: { expr: `sum by (le) (${increase(`${M.pynomaly_detection_duration_seconds}_bucket`, DETECTOR)})` },
+            query: { expr: `sum by (le) (${increase(`${M.pynomaly_detection_duration_seconds}_bucket` + DETECTOR, RATE)})` },
             unit: 's',
           }),
           timeseriesPanel({
@@ -128,14 +114,14 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
           barGaugePanel({
             title: 'Anomalies found by detector type (range)',
             queries: [
-              { expr: `sum by (detector_type) (${increase(`${M.pynomaly_anomalies_found}_sum`, DETECTOR, '$__range')})`, legend: '{{detector_type}}', instant: true },
+              { expr: `sum by (detector_type) (${increase(`${M.pynomaly_anomalies_found}_sum` + DETECTOR, '$__range')})`, legend: '{{detector_type}}', instant: true },
             ],
             unit: 'short',
             decimals: 0,
           }),
           timeseriesPanel({
             title: 'Detection failures by error type',
-            queries: [{ expr: `sum by (error_type) (${rate(M.pynomaly_errors_total, DETECTION_ERRORS)})`, legend: '{{error_type}}' }],
+            queries: [{ expr: `sum by (error_type) (${rate(M.pynomaly_errors_total + DETECTION_ERRORS, RATE)})`, legend: '{{error_type}}' }],
             unit: 'ops',
             stack: true,
             width: 24,
@@ -147,7 +133,7 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
         panels: [
           timeseriesPanel({
             title: 'Trainings by algorithm',
-            queries: [{ expr: `sum by (algorithm) (${increase(M.pynomaly_model_training_total, DETECTOR)})`, legend: '{{algorithm}}' }],
+            queries: [{ expr: `sum by (algorithm) (${increase(M.pynomaly_model_training_total + DETECTOR, RATE)})`, legend: '{{algorithm}}' }],
             unit: 'short',
             bars: true,
             stack: true,
@@ -162,7 +148,7 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
           statPanel({
             title: 'Training failures (last hour)',
             description: `Errors of training components in the last hour; red where the ${ALERTS.PynomalyTrainingFailures} alert fires`,
-            queries: [{ expr: `sum(${increase(M.pynomaly_errors_total, TRAINING_ERRORS, '1h')}) or vector(0)` }],
+            queries: [{ expr: `sum(${increase(M.pynomaly_errors_total + TRAINING_ERRORS, '1h')}) or vector(0)` }],
             unit: 'short',
             decimals: 0,
             width: 6,
@@ -172,13 +158,13 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
           piePanel({
             title: 'Trainings by detector type (range)',
             queries: [
-              { expr: `sum by (detector_type) (${increase(M.pynomaly_model_training_total, DETECTOR, '$__range')})`, legend: '{{detector_type}}', instant: true },
+              { expr: `sum by (detector_type) (${increase(M.pynomaly_model_training_total + DETECTOR, '$__range')})`, legend: '{{detector_type}}', instant: true },
             ],
             unit: 'short',
           }),
           timeseriesPanel({
             title: 'Training failures by error type',
-            queries: [{ expr: `sum by (error_type) (${increase(M.pynomaly_errors_total, TRAINING_ERRORS)})`, legend: '{{error_type}}' }],
+            queries: [{ expr: `sum by (error_type) (${increase(M.pynomaly_errors_total + TRAINING_ERRORS, RATE)})`, legend: '{{error_type}}' }],
             unit: 'short',
             bars: true,
             stack: true,
@@ -190,7 +176,7 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
         panels: [
           timeseriesPanel({
             title: 'Stream messages processed',
-            queries: [{ expr: `sum by (stream_id) (${rate(M.pynomaly_stream_messages_processed_total, API)})`, legend: '{{stream_id}}' }],
+            queries: [{ expr: `sum by (stream_id) (${rate(M.pynomaly_stream_messages_processed_total + API, RATE)})`, legend: '{{stream_id}}' }],
             unit: 'ops',
             stack: true,
           }),
@@ -201,13 +187,13 @@ export function anomalyDetection(failures: FailureComponents, alerts: AlertPanel
           }),
           timeseriesPanel({
             title: 'Errors by component',
-            queries: [{ expr: `sum by (component) (${rate(M.pynomaly_errors_total, API)})`, legend: '{{component}}' }],
+            queries: [{ expr: `sum by (component) (${rate(M.pynomaly_errors_total + API, RATE)})`, legend: '{{component}}' }],
             unit: 'ops',
             stack: true,
           }),
           tablePanel({
             title: 'Detections by detector and dataset (range)',
-            queries: [{ expr: `sum by (detector_type, dataset_name) (${increase(M.pynomaly_detections_total, DETECTOR, '$__range')})` }],
+            queries: [{ expr: `sum by (detector_type, dataset_name) (${increase(M.pynomaly_detections_total + DETECTOR, '$__range')})` }],
             unit: 'short',
             decimals: 0,
             sortBy: 'Value',

@@ -8,18 +8,19 @@
 import { M } from '../../catalog/index';
 import { JOBS } from '../../catalog/jobs';
 import { AlertPanelThresholds } from './alert-thresholds';
-import { barGaugePanel, DashboardSpec, gaugePanel, increase, job, quantile, rate, sel, statPanel, targetVariables, timeseriesPanel, valueText } from './kit';
+import { increase, matchers, notRe, rate } from '../../catalog/promql';
+import { barGaugePanel, DashboardSpec, gaugePanel, job, quantile, RATE, statPanel, targetVariables, timeseriesPanel, valueText } from './kit';
 
 export const INFRASTRUCTURE_UID = 'pynomaly-infrastructure';
 
 const API = job(JOBS.pynomalyApi);
 /** Containers of the selected namespaces, without the pause container and pod-level totals. */
-const CONTAINERS = sel({ namespace: '$namespace', container: { notRe: '|POD' } });
+const CONTAINERS = matchers({ namespace: '$namespace', container: notRe('|POD') });
 /** Pod-level network series (cAdvisor reports them on the pause container). */
-const POD_NETWORK = sel({ namespace: '$namespace', interface: { notRe: 'lo' } });
+const POD_NETWORK = matchers({ namespace: '$namespace', interface: notRe('lo') });
 const NODE = job(JOBS.nodeExporter);
-const NODE_FS = job(JOBS.nodeExporter, { fstype: { notRe: 'tmpfs|overlay|squashfs|nsfs' } });
-const NODE_NET = job(JOBS.nodeExporter, { device: { notRe: 'lo|veth.*|docker.*|cali.*|flannel.*|cni.*|cilium.*' } });
+const NODE_FS = job(JOBS.nodeExporter, { fstype: notRe('tmpfs|overlay|squashfs|nsfs') });
+const NODE_NET = job(JOBS.nodeExporter, { device: notRe('lo|veth.*|docker.*|cali.*|flannel.*|cni.*|cilium.*') });
 const PG = job(JOBS.postgresExporter);
 const REDIS = job(JOBS.redisExporter);
 const ES = job(JOBS.elasticsearchExporter);
@@ -57,7 +58,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
         panels: [
           timeseriesPanel({
             title: 'CPU by pod',
-            queries: [{ expr: `sum by (pod) (${rate(M.container_cpu_usage_seconds_total, CONTAINERS)})`, legend: '{{pod}}' }],
+            queries: [{ expr: `sum by (pod) (${rate(M.container_cpu_usage_seconds_total + CONTAINERS, RATE)})`, legend: '{{pod}}' }],
             unit: 'short',
             width: 8,
           }),
@@ -86,7 +87,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
             description: 'Share of CFS periods in which the container was throttled by its CPU limit',
             queries: [
               {
-                expr: `sum by (pod) (${rate(M.container_cpu_cfs_throttled_periods_total, CONTAINERS)}) / sum by (pod) (${rate(M.container_cpu_cfs_periods_total, CONTAINERS)})`,
+                expr: `sum by (pod) (${rate(M.container_cpu_cfs_throttled_periods_total + CONTAINERS, RATE)}) / sum by (pod) (${rate(M.container_cpu_cfs_periods_total + CONTAINERS, RATE)})`,
                 legend: '{{pod}}',
               },
             ],
@@ -95,7 +96,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           }),
           statPanel({
             title: 'OOM kills (range)',
-            queries: [{ expr: `sum(${increase(M.container_oom_events_total, CONTAINERS, '$__range')}) or vector(0)`, instant: true }],
+            queries: [{ expr: `sum(${increase(M.container_oom_events_total + CONTAINERS, '$__range')}) or vector(0)`, instant: true }],
             unit: 'short',
             decimals: 0,
             thresholds: [[1, 'red']],
@@ -110,7 +111,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
         panels: [
           timeseriesPanel({
             title: 'CPU used by node',
-            queries: [{ expr: `1 - avg by (instance) (${rate(M.node_cpu_seconds_total, job(JOBS.nodeExporter, { mode: 'idle' }))})`, legend: '{{instance}}' }],
+            queries: [{ expr: `1 - avg by (instance) (${rate(M.node_cpu_seconds_total + job(JOBS.nodeExporter, { mode: 'idle' }), RATE)})`, legend: '{{instance}}' }],
             unit: 'percentunit',
             max: 1,
             width: 8,
@@ -154,7 +155,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           }),
           timeseriesPanel({
             title: 'Disk I/O busy by device',
-            queries: [{ expr: `max by (instance, device) (${rate(M.node_disk_io_time_seconds_total, NODE)})`, legend: '{{instance}} {{device}}' }],
+            queries: [{ expr: `max by (instance, device) (${rate(M.node_disk_io_time_seconds_total + NODE, RATE)})`, legend: '{{instance}} {{device}}' }],
             unit: 'percentunit',
           }),
         ],
@@ -176,7 +177,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
             title: 'Buffer cache hit ratio',
             queries: [
               {
-                expr: `sum(${rate(M.pg_stat_database_blks_hit, PG)}) / (sum(${rate(M.pg_stat_database_blks_hit, PG)}) + sum(${rate(M.pg_stat_database_blks_read, PG)}))`,
+                expr: `sum(${rate(M.pg_stat_database_blks_hit + PG, RATE)}) / (sum(${rate(M.pg_stat_database_blks_hit + PG, RATE)}) + sum(${rate(M.pg_stat_database_blks_read + PG, RATE)}))`,
               },
             ],
             unit: 'percentunit',
@@ -188,7 +189,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           }),
           statPanel({
             title: 'Deadlocks (range)',
-            queries: [{ expr: `sum(${increase(M.pg_stat_database_deadlocks, PG, '$__range')}) or vector(0)`, instant: true }],
+            queries: [{ expr: `sum(${increase(M.pg_stat_database_deadlocks + PG, '$__range')}) or vector(0)`, instant: true }],
             unit: 'short',
             decimals: 0,
             thresholds: [[1, 'red']],
@@ -199,8 +200,8 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           timeseriesPanel({
             title: 'Transactions',
             queries: [
-              { expr: `sum(${rate(M.pg_stat_database_xact_commit, PG)})`, legend: 'commits' },
-              { expr: `sum(${rate(M.pg_stat_database_xact_rollback, PG)})`, legend: 'rollbacks' },
+              { expr: `sum(${rate(M.pg_stat_database_xact_commit + PG, RATE)})`, legend: 'commits' },
+              { expr: `sum(${rate(M.pg_stat_database_xact_rollback + PG, RATE)})`, legend: 'rollbacks' },
             ],
             unit: 'ops',
             width: 8,
@@ -239,12 +240,12 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
             ],
           }),
           statPanel({ title: 'Redis clients', queries: [{ expr: `sum(${M.redis_connected_clients}${REDIS})` }], unit: 'short' }),
-          statPanel({ title: 'Redis commands', queries: [{ expr: `sum(${rate(M.redis_commands_processed_total, REDIS)})` }], unit: 'ops' }),
+          statPanel({ title: 'Redis commands', queries: [{ expr: `sum(${rate(M.redis_commands_processed_total + REDIS, RATE)})` }], unit: 'ops' }),
           statPanel({
             title: 'Redis keyspace hit ratio',
             queries: [
               {
-                expr: `sum(${rate(M.redis_keyspace_hits_total, REDIS)}) / (sum(${rate(M.redis_keyspace_hits_total, REDIS)}) + sum(${rate(M.redis_keyspace_misses_total, REDIS)}))`,
+                expr: `sum(${rate(M.redis_keyspace_hits_total + REDIS, RATE)}) / (sum(${rate(M.redis_keyspace_hits_total + REDIS, RATE)}) + sum(${rate(M.redis_keyspace_misses_total + REDIS, RATE)}))`,
               },
             ],
             unit: 'percentunit',
@@ -263,7 +264,7 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
             title: 'App cache hit ratio by cache',
             queries: [
               {
-                expr: `sum by (cache_type) (${rate(M.pynomaly_cache_hits_total, API)}) / (sum by (cache_type) (${rate(M.pynomaly_cache_hits_total, API)}) + sum by (cache_type) (${rate(M.pynomaly_cache_misses_total, API)}))`,
+                expr: `sum by (cache_type) (${rate(M.pynomaly_cache_hits_total + API, RATE)}) / (sum by (cache_type) (${rate(M.pynomaly_cache_hits_total + API, RATE)}) + sum by (cache_type) (${rate(M.pynomaly_cache_misses_total + API, RATE)}))`,
                 legend: '{{cache_type}}',
               },
             ],
@@ -286,8 +287,8 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           timeseriesPanel({
             title: 'Redis evictions and rejected connections',
             queries: [
-              { expr: `sum(${rate(M.redis_evicted_keys_total, REDIS)})`, legend: 'evicted keys' },
-              { expr: `sum(${rate(M.redis_rejected_connections_total, REDIS)})`, legend: 'rejected connections' },
+              { expr: `sum(${rate(M.redis_evicted_keys_total + REDIS, RATE)})`, legend: 'evicted keys' },
+              { expr: `sum(${rate(M.redis_rejected_connections_total + REDIS, RATE)})`, legend: 'rejected connections' },
             ],
             unit: 'ops',
             width: 8,
@@ -351,8 +352,8 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           timeseriesPanel({
             title: 'Indexing and search rate',
             queries: [
-              { expr: `sum(${rate(M.elasticsearch_indices_indexing_index_total, ES)})`, legend: 'documents indexed' },
-              { expr: `sum(${rate(M.elasticsearch_indices_search_query_total, ES)})`, legend: 'search queries' },
+              { expr: `sum(${rate(M.elasticsearch_indices_indexing_index_total + ES, RATE)})`, legend: 'documents indexed' },
+              { expr: `sum(${rate(M.elasticsearch_indices_search_query_total + ES, RATE)})`, legend: 'search queries' },
             ],
             unit: 'ops',
             width: 8,
@@ -365,8 +366,8 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           timeseriesPanel({
             title: 'Node network traffic',
             queries: [
-              { expr: `sum by (instance) (${rate(M.node_network_receive_bytes_total, NODE_NET)})`, legend: 'in {{instance}}' },
-              { expr: `sum by (instance) (${rate(M.node_network_transmit_bytes_total, NODE_NET)})`, legend: 'out {{instance}}' },
+              { expr: `sum by (instance) (${rate(M.node_network_receive_bytes_total + NODE_NET, RATE)})`, legend: 'in {{instance}}' },
+              { expr: `sum by (instance) (${rate(M.node_network_transmit_bytes_total + NODE_NET, RATE)})`, legend: 'out {{instance}}' },
             ],
             unit: 'Bps',
             width: 8,
@@ -374,8 +375,8 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           timeseriesPanel({
             title: 'Node network errors',
             queries: [
-              { expr: `sum by (instance) (${rate(M.node_network_receive_errs_total, NODE_NET)})`, legend: 'in {{instance}}' },
-              { expr: `sum by (instance) (${rate(M.node_network_transmit_errs_total, NODE_NET)})`, legend: 'out {{instance}}' },
+              { expr: `sum by (instance) (${rate(M.node_network_receive_errs_total + NODE_NET, RATE)})`, legend: 'in {{instance}}' },
+              { expr: `sum by (instance) (${rate(M.node_network_transmit_errs_total + NODE_NET, RATE)})`, legend: 'out {{instance}}' },
             ],
             unit: 'pps',
             width: 8,
@@ -383,8 +384,8 @@ export function infrastructure(alerts: AlertPanelThresholds): DashboardSpec {
           timeseriesPanel({
             title: 'Pod network traffic',
             queries: [
-              { expr: `sum by (pod) (${rate(M.container_network_receive_bytes_total, POD_NETWORK)})`, legend: 'in {{pod}}' },
-              { expr: `sum by (pod) (${rate(M.container_network_transmit_bytes_total, POD_NETWORK)})`, legend: 'out {{pod}}' },
+              { expr: `sum by (pod) (${rate(M.container_network_receive_bytes_total + POD_NETWORK, RATE)})`, legend: 'in {{pod}}' },
+              { expr: `sum by (pod) (${rate(M.container_network_transmit_bytes_total + POD_NETWORK, RATE)})`, legend: 'out {{pod}}' },
             ],
             unit: 'Bps',
             width: 8,

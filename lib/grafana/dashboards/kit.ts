@@ -25,6 +25,7 @@ import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import type * as table from '@grafana/grafana-foundation-sdk/table';
 import type * as text from '@grafana/grafana-foundation-sdk/text';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { Matchers, matchers, rate } from '../../catalog/promql';
 import { DatasourceKey, DatasourceRef, datasourceRef } from '../datasources';
 
 /**
@@ -42,50 +43,23 @@ function lit<E extends string>(value: `${E}`): E {
 /** Label matchers every Prometheus panel filters on, bound to the dashboard's template variables. */
 export const TARGET_FILTER = { namespace: '$namespace', service: '$service', instance: '$instance' } as const;
 
-/** A label matcher: `"x"` is an equality (a `$variable` a regex match), `{ re }`, `{ not }` and `{ notRe }` the others. */
-export type Matcher = string | { readonly re: string } | { readonly not: string } | { readonly notRe: string };
-
-/** A PromQL string literal (Go escapes, which JSON's are a subset of): a regex from the values may hold `\` or `"`. */
-function str(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** `{a="x", b=~"y"}`: matchers in the order given; variables (`$x`) are regex matches (multi-value, All = `.*`). */
-export function sel(matchers: Record<string, Matcher>): string {
-  const parts = Object.entries(matchers).map(([label, m]) => {
-    if (typeof m === 'string') return m.startsWith('$') ? `${label}=~${str(m)}` : `${label}=${str(m)}`;
-    if ('re' in m) return `${label}=~${str(m.re)}`;
-    if ('not' in m) return `${label}!=${str(m.not)}`;
-    return `${label}!~${str(m.notRe)}`;
-  });
-  return `{${parts.join(', ')}}`;
-}
-
 /** Selector of a scrape job's series, filtered by the dashboard variables. */
-export function job(jobName: string, extra: Record<string, Matcher> = {}): string {
-  return sel({ job: jobName, ...TARGET_FILTER, ...extra });
+export function job(jobName: string, extra: Matchers = {}): string {
+  return matchers({ job: jobName, ...TARGET_FILTER, ...extra });
 }
 
 /** Grafana's rate window: at least four scrape intervals (the datasource knows the interval). */
 export const RATE = '$__rate_interval';
 
-export function rate(series: string, selector: string, window: string = RATE): string {
-  return `rate(${series}${selector}[${window}])`;
-}
-
-export function increase(series: string, selector: string, window: string = RATE): string {
-  return `increase(${series}${selector}[${window}])`;
-}
-
 /** `histogram_quantile(q, sum by (le, ...) (rate(<histogram>_bucket{...}[w])))`. */
 export function quantile(q: number, histogram: string, selector: string, by: readonly string[] = [], window: string = RATE): string {
-  return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (${rate(`${histogram}_bucket`, selector, window)}))`;
+  return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (${rate(`${histogram}_bucket${selector}`, window)}))`;
 }
 
 /** Mean of a histogram's observations: sum of rate(_sum) over sum of rate(_count). */
 export function mean(histogram: string, selector: string, by: readonly string[] = []): string {
   const group = by.length ? ` by (${by.join(', ')})` : '';
-  return `sum${group} (${rate(`${histogram}_sum`, selector)}) / sum${group} (${rate(`${histogram}_count`, selector)})`;
+  return `sum${group} (${rate(`${histogram}_sum${selector}`, RATE)}) / sum${group} (${rate(`${histogram}_count${selector}`, RATE)})`;
 }
 
 export interface PromQuery {

@@ -5,11 +5,12 @@
  */
 import { M } from '../../catalog/index';
 import { JOBS } from '../../catalog/jobs';
-import { barGaugePanel, DashboardSpec, increase, job, quantile, rate, sel, statPanel, tablePanel, targetVariables, textPanel, timeseriesPanel, valueText } from './kit';
+import { increase, matchers, rate } from '../../catalog/promql';
+import { barGaugePanel, DashboardSpec, job, quantile, RATE, statPanel, tablePanel, targetVariables, textPanel, timeseriesPanel, valueText } from './kit';
 
 export const MONITORING_STACK_UID = 'pynomaly-monitoring-stack';
 
-const TARGETS = sel({ namespace: '$namespace' });
+const TARGETS = matchers({ namespace: '$namespace' });
 const PROM = job(JOBS.prometheus);
 const AM = job(JOBS.alertmanager);
 const GRAFANA_JOB = job(JOBS.grafana);
@@ -86,7 +87,7 @@ export function monitoringStack(): DashboardSpec {
           statPanel({ title: 'TSDB blocks', queries: [{ expr: `sum(${M.prometheus_tsdb_storage_blocks_bytes}${PROM})` }], unit: 'bytes' }),
           statPanel({
             title: 'Rule evaluation failures (range)',
-            queries: [{ expr: `sum(${increase(M.prometheus_rule_evaluation_failures_total, PROM, '$__range')}) or vector(0)`, instant: true }],
+            queries: [{ expr: `sum(${increase(M.prometheus_rule_evaluation_failures_total + PROM, '$__range')}) or vector(0)`, instant: true }],
             unit: 'short',
             decimals: 0,
             thresholds: [[1, 'red']],
@@ -96,7 +97,7 @@ export function monitoringStack(): DashboardSpec {
             title: 'TSDB compaction failures and WAL corruptions (range)',
             queries: [
               {
-                expr: `sum(${increase(M.prometheus_tsdb_compactions_failed_total, PROM, '$__range')}) + sum(${increase(M.prometheus_tsdb_wal_corruptions_total, PROM, '$__range')})`,
+                expr: `sum(${increase(M.prometheus_tsdb_compactions_failed_total + PROM, '$__range')}) + sum(${increase(M.prometheus_tsdb_wal_corruptions_total + PROM, '$__range')})`,
                 instant: true,
               },
             ],
@@ -108,8 +109,8 @@ export function monitoringStack(): DashboardSpec {
           timeseriesPanel({
             title: 'Rule groups: failures and missed iterations',
             queries: [
-              { expr: `sum by (rule_group) (${rate(M.prometheus_rule_evaluation_failures_total, PROM)})`, legend: 'failed {{rule_group}}' },
-              { expr: `sum by (rule_group) (${rate(M.prometheus_rule_group_iterations_missed_total, PROM)})`, legend: 'missed {{rule_group}}' },
+              { expr: `sum by (rule_group) (${rate(M.prometheus_rule_evaluation_failures_total + PROM, RATE)})`, legend: 'failed {{rule_group}}' },
+              { expr: `sum by (rule_group) (${rate(M.prometheus_rule_group_iterations_missed_total + PROM, RATE)})`, legend: 'missed {{rule_group}}' },
             ],
             unit: 'ops',
             width: 8,
@@ -123,9 +124,9 @@ export function monitoringStack(): DashboardSpec {
           timeseriesPanel({
             title: 'Alerts sent to Alertmanager',
             queries: [
-              { expr: `sum(${rate(M.prometheus_notifications_sent_total, PROM)})`, legend: 'sent' },
-              { expr: `sum(${rate(M.prometheus_notifications_errors_total, PROM)})`, legend: 'errors' },
-              { expr: `sum(${rate(M.prometheus_notifications_dropped_total, PROM)})`, legend: 'dropped' },
+              { expr: `sum(${rate(M.prometheus_notifications_sent_total + PROM, RATE)})`, legend: 'sent' },
+              { expr: `sum(${rate(M.prometheus_notifications_errors_total + PROM, RATE)})`, legend: 'errors' },
+              { expr: `sum(${rate(M.prometheus_notifications_dropped_total + PROM, RATE)})`, legend: 'dropped' },
             ],
             unit: 'ops',
             width: 8,
@@ -166,12 +167,12 @@ export function monitoringStack(): DashboardSpec {
           }),
           timeseriesPanel({
             title: 'Notifications by integration',
-            queries: [{ expr: `sum by (integration) (${rate(M.alertmanager_notifications_total, AM)})`, legend: '{{integration}}' }],
+            queries: [{ expr: `sum by (integration) (${rate(M.alertmanager_notifications_total + AM, RATE)})`, legend: '{{integration}}' }],
             unit: 'ops',
           }),
           timeseriesPanel({
             title: 'Failed notifications',
-            queries: [{ expr: `sum by (integration, reason) (${rate(M.alertmanager_notifications_failed_total, AM)})`, legend: '{{integration}} {{reason}}' }],
+            queries: [{ expr: `sum by (integration, reason) (${rate(M.alertmanager_notifications_failed_total + AM, RATE)})`, legend: '{{integration}} {{reason}}' }],
             unit: 'ops',
           }),
           textPanel({
@@ -195,8 +196,8 @@ export function monitoringStack(): DashboardSpec {
           timeseriesPanel({
             title: 'Jaeger spans',
             queries: [
-              { expr: `sum(${rate(M.jaeger_collector_spans_received_total, JAEGER)})`, legend: 'received' },
-              { expr: `sum(${rate(M.jaeger_collector_spans_dropped_total, JAEGER)})`, legend: 'dropped' },
+              { expr: `sum(${rate(M.jaeger_collector_spans_received_total + JAEGER, RATE)})`, legend: 'received' },
+              { expr: `sum(${rate(M.jaeger_collector_spans_dropped_total + JAEGER, RATE)})`, legend: 'dropped' },
             ],
             unit: 'ops',
             width: 8,

@@ -7,16 +7,17 @@
 import { M } from '../../catalog/index';
 import { JOBS } from '../../catalog/jobs';
 import { AlertPanelThresholds } from './alert-thresholds';
-import { DashboardSpec, heatmapPanel, increase, job, quantile, rate, statPanel, tablePanel, targetVariables, timeseriesPanel, gaugePanel } from './kit';
+import { increase, rate, re } from '../../catalog/promql';
+import { DashboardSpec, gaugePanel, heatmapPanel, job, quantile, RATE, statPanel, tablePanel, targetVariables, timeseriesPanel } from './kit';
 
 export const SYSTEM_OVERVIEW_UID = 'pynomaly-system-overview';
 
 const API = job(JOBS.pynomalyApi);
-const API_5XX = job(JOBS.pynomalyApi, { status_code: { re: '5..' } });
-const API_4XX = job(JOBS.pynomalyApi, { status_code: { re: '4..' } });
+const API_5XX = job(JOBS.pynomalyApi, { status_code: re('5..') });
+const API_4XX = job(JOBS.pynomalyApi, { status_code: re('4..') });
 
-const requests = `sum(${rate(M.pynomaly_http_requests_total, API)})`;
-const errorRatio = `sum(${rate(M.pynomaly_http_requests_total, API_5XX)}) / ${requests}`;
+const requests = `sum(${rate(M.pynomaly_http_requests_total + API, RATE)})`;
+const errorRatio = `sum(${rate(M.pynomaly_http_requests_total + API_5XX, RATE)}) / ${requests}`;
 
 export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
   return {
@@ -69,13 +70,13 @@ export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
         panels: [
           timeseriesPanel({
             title: 'Requests by status code',
-            queries: [{ expr: `sum by (status_code) (${rate(M.pynomaly_http_requests_total, API)})`, legend: '{{status_code}}' }],
+            queries: [{ expr: `sum by (status_code) (${rate(M.pynomaly_http_requests_total + API, RATE)})`, legend: '{{status_code}}' }],
             unit: 'reqps',
             stack: true,
           }),
           timeseriesPanel({
             title: 'Requests by endpoint (top 10)',
-            queries: [{ expr: `topk(10, sum by (method, endpoint) (${rate(M.pynomaly_http_requests_total, API)}))`, legend: '{{method}} {{endpoint}}' }],
+            queries: [{ expr: `topk(10, sum by (method, endpoint) (${rate(M.pynomaly_http_requests_total + API, RATE)}))`, legend: '{{method}} {{endpoint}}' }],
             unit: 'reqps',
             legendTable: true,
           }),
@@ -84,7 +85,7 @@ export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
             description: 'Share of requests answered with 5xx (server) and 4xx (client) status codes',
             queries: [
               { expr: errorRatio, legend: '5xx' },
-              { expr: `sum(${rate(M.pynomaly_http_requests_total, API_4XX)}) / ${requests}`, legend: '4xx' },
+              { expr: `sum(${rate(M.pynomaly_http_requests_total + API_4XX, RATE)}) / ${requests}`, legend: '4xx' },
             ],
             unit: 'percentunit',
             min: 0,
@@ -92,7 +93,7 @@ export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
           }),
           timeseriesPanel({
             title: 'Application errors by type',
-            queries: [{ expr: `sum by (error_type, component) (${rate(M.pynomaly_errors_total, API)})`, legend: '{{component}}: {{error_type}}' }],
+            queries: [{ expr: `sum by (error_type, component) (${rate(M.pynomaly_errors_total + API, RATE)})`, legend: '{{component}}: {{error_type}}' }],
             unit: 'ops',
             stack: true,
           }),
@@ -113,7 +114,7 @@ export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
           }),
           heatmapPanel({
             title: 'Request duration distribution',
-            query: { expr: `sum by (le) (${increase(`${M.pynomaly_http_request_duration_seconds}_bucket`, API)})` },
+            query: { expr: `sum by (le) (${increase(`${M.pynomaly_http_request_duration_seconds}_bucket` + API, RATE)})` },
             unit: 's',
           }),
           tablePanel({
@@ -143,7 +144,7 @@ export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
             title: 'CPU',
             queries: [
               { expr: `avg by (instance) (${M.pynomaly_cpu_usage_percent}${API})`, legend: 'app {{instance}}' },
-              { expr: `sum by (instance) (${rate(M.process_cpu_seconds_total, API)}) * 100`, legend: 'process {{instance}}' },
+              { expr: `sum by (instance) (${rate(M.process_cpu_seconds_total + API, RATE)}) * 100`, legend: 'process {{instance}}' },
             ],
             unit: 'percent',
             width: 8,
@@ -171,7 +172,7 @@ export function systemOverview(alerts: AlertPanelThresholds): DashboardSpec {
             title: 'Cache hit ratio',
             queries: [
               {
-                expr: `sum(${rate(M.pynomaly_cache_hits_total, API)}) / (sum(${rate(M.pynomaly_cache_hits_total, API)}) + sum(${rate(M.pynomaly_cache_misses_total, API)}))`,
+                expr: `sum(${rate(M.pynomaly_cache_hits_total + API, RATE)}) / (sum(${rate(M.pynomaly_cache_hits_total + API, RATE)}) + sum(${rate(M.pynomaly_cache_misses_total + API, RATE)}))`,
               },
             ],
             unit: 'percentunit',

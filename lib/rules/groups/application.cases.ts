@@ -2,7 +2,7 @@
 import { M } from '../../catalog';
 import { JOBS } from '../../catalog/jobs';
 import { ALERTS } from '../names';
-import { num } from '../promql';
+import { num } from '../../catalog/promql';
 import { AlertCase, around, counter, fires, gauge, nudgeTwin, series, step } from '../testing';
 import type { RulesValues } from '../values';
 

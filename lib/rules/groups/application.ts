@@ -9,7 +9,7 @@ import { JOBS } from '../../catalog/jobs';
 import { SERVICES } from '../jobs';
 import type { AlertRule } from '../model';
 import { ALERTS } from '../names';
-import { by, increase, num, rate, ratio, re, sel } from '../promql';
+import { by, increase, num, rate, ratio, re, sel } from '../../catalog/promql';
 import type { RulesValues } from '../values';
 import { PER_JOB, serviceDown } from './common';
 

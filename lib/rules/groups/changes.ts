@@ -7,7 +7,7 @@ import { JOBS } from '../../catalog/jobs';
 import { jobsOf, SERVICES } from '../jobs';
 import type { AlertRule } from '../model';
 import { ALERTS } from '../names';
-import { by, oneOf, re, sel } from '../promql';
+import { by, oneOf, re, sel } from '../../catalog/promql';
 
 /** How long an info alert about a change stays firing. */
 const RECENT = '10m';

@@ -2,7 +2,7 @@ import type { Category } from '../../catalog/alerting';
 import { M } from '../../catalog';
 import type { AlertRule } from '../model';
 import { ALERTS } from '../names';
-import { oneOf, re, sel } from '../promql';
+import { oneOf, re, sel } from '../../catalog/promql';
 import { jobsOf, SERVICES } from '../jobs';
 
 /** Labels the application alerts aggregate to: one alert per API deployment. */

@@ -8,7 +8,7 @@ import { JOBS } from '../../catalog/jobs';
 import { SERVICES } from '../jobs';
 import type { AlertRule } from '../model';
 import { ALERTS } from '../names';
-import { by, num, sel, SeriesName, str } from '../promql';
+import { by, num, sel, SeriesName, str } from '../../catalog/promql';
 import type { RulesValues } from '../values';
 
 export function datastoreRules(v: RulesValues): AlertRule[] {

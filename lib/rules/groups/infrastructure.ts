@@ -3,7 +3,7 @@ import { M } from '../../catalog';
 import { SERVICES } from '../jobs';
 import type { AlertRule } from '../model';
 import { ALERTS } from '../names';
-import { by, notRe, rate, ratio, sel } from '../promql';
+import { by, notRe, rate, ratio, sel } from '../../catalog/promql';
 import type { RulesValues } from '../values';
 import { serviceDown } from './common';
 

@@ -8,7 +8,7 @@ import { M } from '../../catalog';
 import { ALL_JOBS, SERVICES } from '../jobs';
 import type { AlertRule } from '../model';
 import { ALERTS } from '../names';
-import { by, increase, maxOverTime, notRe, oneOf, rate, ratio, sel } from '../promql';
+import { by, increase, maxOverTime, notRe, oneOf, rate, ratio, sel } from '../../catalog/promql';
 import type { RulesValues } from '../values';
 import { serviceDown } from './common';
 

@@ -1,10 +1,11 @@
 /**
  * Small builders that keep PromQL readable while every metric name comes from
  * the catalog: `sel(M.up, { job: JOBS.prometheus })` is `up{job="prometheus"}`.
- * Anything more is plain template strings: the tests parse every expression
- * and check each metric and label against the catalog.
+ * One module for the alert rules and the dashboards. Anything more is plain
+ * template strings: the tests parse every expression and check each metric
+ * and label against the catalog.
  */
-import { MetricName } from '../catalog';
+import type { MetricName } from './index';
 
 /** A series name: a catalog metric, or a histogram/summary child of one. */
 export type SeriesName = MetricName | `${MetricName}_bucket` | `${MetricName}_sum` | `${MetricName}_count`;
@@ -21,13 +22,21 @@ export function str(value: string): string {
   return JSON.stringify(value);
 }
 
-/** `metric{a="b", c=~"d"}`. */
-export function sel(metric: SeriesName, matchers: Matchers = {}): string {
-  const parts = Object.entries(matchers).map(([label, m]) => {
-    const { op, value } = typeof m === 'string' ? { op: '=', value: m } : m;
+/**
+ * `{a="b", c=~"d"}`: matchers in the order given. A Grafana template variable
+ * (`$x`) is a regex match (multi-value; All is `.*`).
+ */
+export function matchers(m: Matchers): string {
+  const parts = Object.entries(m).map(([label, matcher]) => {
+    const { op, value } = typeof matcher === 'string' ? { op: matcher.startsWith('$') ? '=~' : '=', value: matcher } : matcher;
     return `${label}${op}${str(value)}`;
   });
-  return parts.length ? `${metric}{${parts.join(', ')}}` : metric;
+  return `{${parts.join(', ')}}`;
+}
+
+/** `metric{a="b", c=~"d"}` (the bare metric without matchers). */
+export function sel(metric: SeriesName, m: Matchers = {}): string {
+  return Object.keys(m).length ? `${metric}${matchers(m)}` : metric;
 }
 
 /** `sum by (a, b) (expr)` and friends. */

@@ -1,0 +1,14 @@
+/**
+ * The component registry: one entry per component, each exported by its own
+ * folder. The order here is the order of the values keys, of the files in the
+ * Kustomization and of the objects in the Helm chart. A new component is its
+ * folder (values.ts, index.ts with a Construct and a `defineComponent` entry)
+ * and one line here.
+ */
+import { alertmanagerComponent } from './alertmanager';
+import { grafanaComponent } from './grafana';
+import { networkPoliciesComponent } from './network';
+import { prometheusComponent } from './prometheus';
+import { rulesComponent } from './rules';
+
+export const COMPONENTS = [prometheusComponent, rulesComponent, alertmanagerComponent, grafanaComponent, networkPoliciesComponent] as const;
