@@ -15,6 +15,7 @@ import { EVERY_RECEIVER_VALUES } from '../lib/alertmanager/example';
 import { TEMPLATE } from '../lib/alertmanager/templates';
 import { Manifest } from '../lib/synth/render';
 import { ENVIRONMENTS, synthFiles } from './support/stack';
+import { SECRET_PATTERNS, stringsOf } from './support/policy';
 import { describeWithTool, run } from './support/tools';
 import { tempDir } from './support/values';
 
@@ -72,27 +73,10 @@ describe('no credential in anything we synthesize', () => {
     'webhook-bearer-token-5f2b9c',
     'opsgenie-genie-key-0f9e8d7c',
   ];
-  /** What a credential looks like in YAML or in a string. */
-  const SECRET_PATTERNS: RegExp[] = [
-    /hooks\.slack\.com\/services\//,
-    /\bxox[abprs]-/,
-    /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-    // A credential field with a literal value; references ($__file{...}, $__env{...}, ${VAR}, /path) are fine.
-    /\b(routing_key|service_key|api_url|api_key|auth_password|auth_secret|password|credentials|bearer_token|token|webhook_url)\s*:\s*(?!["']?(\$__(file|env)\{|\$\{|\/))\S/i,
-    /\/\/[^/\s:@]+:[^/\s@]+@/, // user:password@ in a URL
-  ];
-
-  function strings(node: unknown, out: string[] = []): string[] {
-    if (typeof node === 'string') out.push(node);
-    else if (Array.isArray(node)) node.forEach((n) => strings(n, out));
-    else if (node && typeof node === 'object') Object.entries(node).forEach(([k, v]) => (out.push(k), strings(v, out)));
-    return out;
-  }
-
   test.each(CASES.map((c) => [c.name, c] as const))('%s: no secret pattern or secret value in any string of any object or file', (_name, c) => {
     let scanned = 0;
     for (const [path, content] of c.files) {
-      const texts = path.endsWith('.yaml') && !path.includes('/templates/') ? strings(yaml.loadAll(content)) : [content];
+      const texts = path.endsWith('.yaml') && !path.includes('/templates/') ? stringsOf(yaml.loadAll(content)) : [content];
       for (const text of [content, ...texts]) {
         scanned++;
         for (const p of SECRET_PATTERNS) expect([path, p.source, p.test(text)]).toEqual([path, p.source, false]);

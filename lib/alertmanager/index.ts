@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint, serviceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
-import { AppIdentity, selectorLabels } from '../core/labels';
+import { AppIdentity } from '../core/labels';
 import { checksum, container, httpProbe, persistentStatefulSet, secretFilesVolume, service } from '../core/workload';
 import { alertmanagerEdges, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
@@ -83,7 +83,6 @@ export class Alertmanager extends ComponentConstruct<AlertmanagerValues> {
       publishNotReadyAddresses: true,
     });
     this.statefulSet = statefulSet(this, identity, v, clusterArgs(this.meshPeers), secretMounts, checksum(configData));
-    if (v.replicas > 1) disruptionBudget(this, identity);
   }
 
   public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
@@ -163,12 +162,4 @@ function statefulSet(
 /** One key of a user-provided Secret, projected to a fixed file name, readable by the pod's group only. */
 function secretVolume(s: SecretMount): k8s.Volume {
   return secretFilesVolume(s.volume, [{ ref: { name: s.secretName, key: s.key }, path: s.file }], { optional: false });
-}
-
-/** Node drains take down at most one replica at a time, so the others keep notifying. */
-function disruptionBudget(scope: Construct, identity: AppIdentity): void {
-  new k8s.KubePodDisruptionBudget(scope, 'pdb', {
-    metadata: { name: ALERTMANAGER.name },
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(identity) } },
-  });
 }

@@ -232,6 +232,7 @@ export interface StatefulSetOptions {
  */
 export function persistentStatefulSet(scope: Construct, id: string, opts: StatefulSetOptions): k8s.KubeStatefulSet {
   const identity = opts.pod.identity;
+  disruptionBudget(scope, `${id}-pdb`, opts.name, identity, opts.replicas);
   return new k8s.KubeStatefulSet(scope, id, {
     metadata: { name: opts.name },
     spec: {
@@ -261,6 +262,7 @@ export interface DeploymentOptions {
 export function deployment(scope: Construct, id: string, opts: DeploymentOptions): k8s.KubeDeployment {
   const identity = opts.pod.identity;
   const replicas = opts.replicas ?? 1;
+  disruptionBudget(scope, `${id}-pdb`, opts.name, identity, replicas);
   return new k8s.KubeDeployment(scope, id, {
     metadata: { name: opts.name },
     spec: {
@@ -270,6 +272,19 @@ export function deployment(scope: Construct, id: string, opts: DeploymentOptions
       selector: { matchLabels: selectorLabels(identity) },
       template: podTemplate({ ...opts.pod, affinity: spreadAcrossNodes(identity, replicas) }),
     },
+  });
+}
+
+/**
+ * With more than one replica, a PodDisruptionBudget: a node drain evicts at
+ * most one replica at a time, so the others keep serving (two Prometheus
+ * replicas on two nodes drained together would otherwise both go).
+ */
+function disruptionBudget(scope: Construct, id: string, name: string, identity: AppIdentity, replicas: number): void {
+  if (replicas <= 1) return;
+  new k8s.KubePodDisruptionBudget(scope, id, {
+    metadata: { name },
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(identity) } },
   });
 }
 

@@ -9,6 +9,7 @@
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../lib/core/security';
 import { Manifest } from '../../lib/synth/render';
 import { PodSpecJson, podTemplateOf, WORKLOAD_KINDS } from './k8s';
+import { restrictedProblems } from './policy';
 
 /** The objects of each environment: plain YAML and the operator folder. */
 export type EnvironmentObjects = (env: string) => readonly Manifest[];
@@ -153,9 +154,6 @@ export function conventionTests(envs: readonly string[], objectsOf: EnvironmentO
   });
 
   describe('the restricted Pod Security Standard the main namespace enforces', () => {
-    // https://kubernetes.io/docs/concepts/security/pod-security-standards/ (restricted profile)
-    const ALLOWED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
-
     test('the main namespace enforces restricted by default', () => {
       for (const env of envs) expect([env, [...levels(env).values()][0]]).toEqual([env, 'restricted']);
     });
@@ -163,20 +161,7 @@ export function conventionTests(envs: readonly string[], objectsOf: EnvironmentO
     test('every pod in a restricted namespace would be admitted: volume types, host namespaces and ports, users, capabilities', () => {
       for (const { env, o } of workloads) {
         if (levels(env).get(o.metadata.namespace ?? '') !== 'restricted') continue;
-        const spec = podOf(o).spec as PodSpecJson;
-        const problems: string[] = [];
-        for (const v of spec.volumes ?? []) {
-          const type = Object.keys(v).find((k) => k !== 'name')!;
-          if (!ALLOWED_VOLUMES.has(type)) problems.push(`volume ${String(v.name)} is ${type}`);
-        }
-        if (spec.hostNetwork || spec.hostPID || spec.hostIPC) problems.push('shares a host namespace');
-        if (spec.securityContext?.runAsUser === 0) problems.push('pod runs as UID 0');
-        for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-          if ((c.ports ?? []).some((p) => p.hostPort)) problems.push(`${c.name} uses a hostPort`);
-          if (c.securityContext?.runAsUser === 0) problems.push(`${c.name} runs as UID 0`);
-          const added = c.securityContext?.capabilities?.add ?? [];
-          if (added.some((cap) => cap !== 'NET_BIND_SERVICE')) problems.push(`${c.name} adds ${added.join(',')}`);
-        }
+        const problems = restrictedProblems(podOf(o).spec as PodSpecJson);
         expect([id(env, o), problems]).toEqual([id(env, o), []]);
       }
     });
