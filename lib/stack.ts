@@ -42,10 +42,6 @@ export function buildComponents(values: Values, projectVersion = '0.0.0'): Built
     const bctx = buildContext(app, ctx, d, own, built, registry, projectVersion, order);
     contexts.set(d.key, bctx);
     ctx.order = order;
-    if (own.enabled === false) {
-      d.build(bctx);
-      continue;
-    }
     const construct = d.build(bctx);
     if (construct) built.set(d.key, construct);
   }
