@@ -75,7 +75,8 @@ function buildContext(
   order: number,
 ): BuildContext<unknown> {
   const namespace = namespaceOf(ctx.values, d.namespace ?? 'main');
-  const index = (key: string) => {
+  const index = (component: string | IConstruct) => {
+    const key = typeof component === 'string' ? component : [...built.entries()].find(([, c]) => c === component)?.[0];
     const i = registry.findIndex((r) => r.key === key);
     return i < 0 ? registry.length : i;
   };
