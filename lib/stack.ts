@@ -42,10 +42,6 @@ export function buildComponents(values: Values, projectVersion = '0.0.0'): Built
     const bctx = buildContext(app, ctx, d, own, built, registry, projectVersion, order);
     contexts.set(d.key, bctx);
     ctx.order = order;
-    if (own.enabled === false) {
-      d.build(bctx);
-      continue;
-    }
     const construct = d.build(bctx);
     if (construct) built.set(d.key, construct);
   }
@@ -79,7 +75,8 @@ function buildContext(
   order: number,
 ): BuildContext<unknown> {
   const namespace = namespaceOf(ctx.values, d.namespace ?? 'main');
-  const index = (key: string) => {
+  const index = (component: string | IConstruct) => {
+    const key = typeof component === 'string' ? component : [...built.entries()].find(([, c]) => c === component)?.[0];
     const i = registry.findIndex((r) => r.key === key);
     return i < 0 ? registry.length : i;
   };

@@ -16,6 +16,7 @@ import { Manifest } from '../lib/synth/render';
 import { valuesSchema } from '../lib/values/schema';
 import { conventionTests } from './support/conventions';
 import { EXAMPLE } from './support/example';
+import { configMapDataOf } from './support/k8s';
 import { envObjects, findObject, synthFiles } from './support/stack';
 import { describeWithTool, run } from './support/tools';
 import { tempDir } from './support/values';
@@ -82,6 +83,14 @@ describe('Prometheus scrapes it across namespaces', () => {
     const binding = objects.find((o) => o.kind === 'RoleBinding' && o.metadata.namespace === HOST_AGENTS) as unknown as { subjects: { name: string; namespace: string }[] };
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: MAIN }]);
   });
+});
+
+test('its target is alerted on when down: ScrapeTargetDown covers every job without a ServiceDown rule', () => {
+  const rules = Object.values(configMapDataOf(objects, 'prometheus-rules')).join('\n');
+  const excluded = /up\{job!~"([^"]*)"\} == 0/.exec(rules);
+  expect(excluded).not.toBeNull();
+  expect(new RegExp(`^(?:${excluded![1]})$`).test('prometheus')).toBe(true);
+  expect(new RegExp(`^(?:${excluded![1]})$`).test(EXAMPLE.name)).toBe(false);
 });
 
 describe('its NetworkPolicy allows exactly its edges', () => {

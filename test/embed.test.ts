@@ -41,6 +41,14 @@ test('endpoints are public members, in the chart namespace', () => {
   expect(grafana.scrapeTargets.map((t) => `${t.job} ${t.namespace} ${t.serviceName}:${t.port.port}`)).toEqual(['grafana observability grafana:3000']);
 });
 
+test("Alertmanager's mesh peers are its replicas' cluster ports, and its flags say so", () => {
+  expect(alertmanager.meshPeers).toEqual(['alertmanager-0.alertmanager-cluster.observability.svc:9094', 'alertmanager-1.alertmanager-cluster.observability.svc:9094']);
+  const args = (alertmanager.statefulSet.toJson() as { spec: { template: { spec: { containers: { args: string[] }[] } } } }).spec.template.spec.containers[0].args;
+  expect(args.filter((a) => a.startsWith('--cluster.peer='))).toEqual(alertmanager.meshPeers.map((p) => `--cluster.peer=${p}`));
+  const single = new Alertmanager(new Chart(app, 'single', { namespace: 'x' }), 'alertmanager');
+  expect(single.meshPeers).toEqual([]);
+});
+
 test('Prometheus scrapes itself and alerts the Alertmanager replicas it was given', () => {
   const config = yaml.load((findObject(objects, 'ConfigMap', 'prometheus-config') as unknown as { data: Record<string, string> }).data['prometheus.yml']) as {
     scrape_configs: { job_name: string }[];

@@ -50,6 +50,9 @@ function stack(env: string, sets: readonly string[] = []): Stack {
   return { namespace, objects, policies, pods };
 }
 
+/** Our components with pods, from the registry (built, not rendered). */
+const componentsOf = (env: string) => builtStack(valuesOf(env)).components;
+
 const podOf = (s: Stack, name: string): PodEndpoint => {
   const pod = s.pods.get(name);
   if (!pod) throw new Error(`no workload ${name}`);
@@ -107,7 +110,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
   const grafana = podOf(s, 'grafana');
 
   test('a default deny for the namespace, then one policy per component, each selecting exactly its pods', () => {
-    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, ...componentsOf(env).map((c) => c.appName)]);
     const deny = s.policies[0];
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [name]]);
@@ -275,8 +278,10 @@ describe('values that open more', () => {
   test('the Pynomaly API can reach none of the components', () => {
     const s = stack('prod');
     const api = foreignPod('pynomaly', { 'app.kubernetes.io/name': 'pynomaly-api' });
-    for (const [name, port] of [['grafana', 3000], ['prometheus', 9090], ['alertmanager', 9093]] as const) {
-      expect([name, allows(s.policies, api, podOf(s, name), port)]).toEqual([name, false]);
+    const components = componentsOf('prod');
+    expect(components.length).toBeGreaterThan(0);
+    for (const c of components) {
+      for (const { port } of c.services.map((svc) => svc.port)) expect([c.appName, allows(s.policies, api, podOf(s, c.appName), port)]).toEqual([c.appName, false]);
     }
   });
 
@@ -343,7 +348,7 @@ describe('values that open more', () => {
 
   test('defaultDeny=false leaves pods the stack does not deploy alone, and still isolates ours', () => {
     const s = stack('prod', ['networkPolicies.defaultDeny=false']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual(componentsOf('prod').map((c) => c.appName));
     const exporter = foreignPod(s.namespace, { 'app.kubernetes.io/name': 'node-exporter' });
     expect(allows(s.policies, podOf(s, 'prometheus'), exporter, 9100)).toBe(true);
     expect(allows(s.policies, foreignPod('pynomaly', {}), podOf(s, 'grafana'), 3000)).toBe(false);

@@ -116,8 +116,8 @@ export interface BuildContext<V> {
   identity(name: string, component: string, version: string): AppIdentity;
   /** A chart rendered to `dist/<env>/<path>.yaml`, in this component's namespace. */
   chart(path: string, identity: AppIdentity, opts?: ChartOptions): Chart;
-  /** Position of a component (by key) in the registry; unknown keys sort last. */
-  registryOrder(key: string): number;
+  /** Position in the registry of a component, by key or by its built construct; unknown ones sort last. */
+  registryOrder(component: string | IConstruct): number;
   /** A component built before this one (see `uses`), or undefined when it is switched off. */
   component<T extends IConstruct = MonitoringComponent>(key: string): T | undefined;
   /** Every component built so far that has network presence, in registry order. */

@@ -18,6 +18,7 @@ import { AppIdentity, selectorLabels } from '../core/labels';
 import { checksum, claimSpec, container, deployment, httpProbe, secretFilesVolume, service } from '../core/workload';
 import { GraphContext, grafanaEdges } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
+import type { AlertRules } from '../rules';
 import { toYaml } from '../synth/yaml';
 import { ValuesError } from '../values/errors';
 import { plannedServiceUrl } from '../catalog/services';
@@ -156,9 +157,14 @@ const DATASOURCE_COMPONENTS: Readonly<Record<DatasourceKey, string>> = {
 export const grafanaComponent: ComponentDefinition<typeof grafanaValues, 'grafana'> = {
   key: 'grafana',
   values: grafanaValues,
+  // The dashboards restate the alert rules' thresholds.
+  uses: ['rules'],
   build(ctx) {
     const chart = ctx.chart(GRAFANA.name, ctx.identity(GRAFANA.name, GRAFANA.component, ctx.values.image.tag));
-    return new Grafana(chart, 'grafana', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, dashboards: provisionedDashboards(ctx.stack) });
+    const rules = ctx.component<AlertRules>('rules');
+    if (!rules) throw new Error('grafana: the rules component must be registered (its thresholds are in the dashboards)');
+    const dashboards = provisionedDashboards({ grafana: ctx.values, rules: rules.values });
+    return new Grafana(chart, 'grafana', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, dashboards });
   },
   // Prometheus (which scrapes Grafana) is built after it: the datasources are connected once everything is built.
   connect(self, ctx) {

@@ -6,7 +6,8 @@
  * the traffic it needs, and a component switched off closes it.
  *
  * A peer is one of:
- * - a component of this stack: its pods, by selector labels, in our namespace;
+ * - a component of this stack: its pods, by selector labels, in its namespace
+ *   (the main one or the host agents');
  * - pods in named namespaces, by labels (an empty selector: every pod there);
  * - addresses: what labels cannot select (the API server, kubelets, the internet).
  * Cluster DNS is a `pods` peer (kube-system, k8s-app=kube-dns).

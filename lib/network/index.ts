@@ -1,8 +1,9 @@
 /**
  * NetworkPolicies of the stack (`dist/<env>/network-policies.yaml`), derived
- * from the component graph (components.ts): a default deny for the namespace
+ * from the component graph (components.ts): a default deny for each namespace
+ * our components live in (the main one, the host agents' when one lives there)
  * and one policy per enabled component allowing exactly its edges. Only our
- * namespace is written: a peer in another namespace that isolates its pods
+ * namespaces are written: a peer in another namespace that isolates its pods
  * (e.g. the Pynomaly API's) must allow our side itself (see README, "Network
  * policies").
  */

@@ -1,6 +1,6 @@
 /**
- * NetworkPolicies from the component graph: one default deny for the
- * namespace, and per component one policy selecting its pods, isolating them
+ * NetworkPolicies from the component graph: one default deny per namespace
+ * of ours, and per component one policy (in its namespace) selecting its pods, isolating them
  * both ways, with an ingress rule per peer (and ports) of the edges that end at
  * it and an egress rule per peer of the edges that start at it. Rules keep the
  * order of the edges; their reasons are listed in an annotation, so

@@ -119,8 +119,15 @@ export const prometheusComponent: ComponentDefinition<typeof prometheusValues, '
     const v = ctx.values;
     const stack = ctx.stack;
     const identity = ctx.identity(PROMETHEUS.name, PROMETHEUS.component, v.image.tag);
-    const exposed = ctx.components().flatMap((c) => c.scrapeTargets);
-    const targetsWith = (own: readonly ExposedScrapeTarget[]) => scrapeTargets(stack, orderedTargets(ctx.registryOrder, own, exposed));
+    // Our own target takes Prometheus' place among the components' (registry order).
+    const here = ctx.registryOrder('prometheus');
+    const others = ctx.components();
+    const targetsWith = (own: readonly ExposedScrapeTarget[]) =>
+      scrapeTargets(stack, [
+        ...others.filter((c) => ctx.registryOrder(c) < here).flatMap((c) => c.scrapeTargets),
+        ...own,
+        ...others.filter((c) => ctx.registryOrder(c) > here).flatMap((c) => c.scrapeTargets),
+      ]);
     let prometheus: Prometheus | undefined;
     if (v.enabled) {
       const alertmanager = ctx.component<MonitoringComponent & { replicaAddresses: readonly string[] }>('alertmanager');
@@ -142,11 +149,6 @@ export const prometheusComponent: ComponentDefinition<typeof prometheusValues, '
     return prometheus;
   },
 };
-
-/** Its own targets among the others', in registry order (Prometheus' place among the components). */
-function orderedTargets(order: (key: string) => number, own: readonly ExposedScrapeTarget[], others: readonly ExposedScrapeTarget[]): ExposedScrapeTarget[] {
-  return [...own, ...others].map((t, i) => ({ t, i })).sort((a, b) => order(a.t.key) - order(b.t.key) || a.i - b.i).map(({ t }) => t);
-}
 
 /** The ConfigMap contents: prometheus.yml (checked) and the rule files. */
 export function configMapData(config: PrometheusConfig, rules: Readonly<Record<string, string>>): { config: Record<string, string>; rules: Record<string, string> } {

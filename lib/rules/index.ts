@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { ComponentDefinition } from '../core/component';
 import { toYaml } from '../synth/yaml';
-import type { Values } from '../values/schema';
+import type { z } from 'zod';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { applicationRules } from './groups/application';
 import { changeRules } from './groups/changes';
@@ -43,7 +43,16 @@ export const PROMETHEUS_RULE = {
   api: 'monitoring.coreos.com/v1',
 } as const;
 
-function definitions(id: GroupId, values: Values): AlertRule[] {
+/**
+ * What the rules are made of: their own values, and whether our Alertmanager
+ * is deployed (its own health rules). Environment values fit as they are.
+ */
+export interface RuleInputs {
+  readonly rules: RulesValues;
+  readonly alertmanager: { readonly enabled: boolean };
+}
+
+function definitions(id: GroupId, values: RuleInputs): AlertRule[] {
   const v = values.rules;
   switch (id) {
     case 'application':
@@ -60,7 +69,7 @@ function definitions(id: GroupId, values: Values): AlertRule[] {
 }
 
 /** Our enabled groups, without disabled alerts; empty groups are left out. */
-export function ruleGroups(values: Values): RuleGroupDef[] {
+export function ruleGroups(values: RuleInputs): RuleGroupDef[] {
   const v: RulesValues = values.rules;
   if (!v.enabled) return [];
   const disabled = new Set<string>(v.disabled);
@@ -70,7 +79,7 @@ export function ruleGroups(values: Values): RuleGroupDef[] {
 }
 
 /** Every group in native format: ours, then `rules.additionalGroups`. */
-export function nativeGroups(values: Values): NativeGroup[] {
+export function nativeGroups(values: RuleInputs): NativeGroup[] {
   if (!values.rules.enabled) return [];
   const ours = ruleGroups(values).map((g) => nativeGroup(g, values.rules));
   const theirs = values.rules.additionalGroups.map((g) => nativeUserGroup(g, values.rules));
@@ -83,7 +92,7 @@ export function nativeGroups(values: Values): NativeGroup[] {
  * Rule file name (`*.yaml`) -> content in Prometheus' native rule-file format:
  * one file per built-in group, plus `additional-rules.yaml` for user groups.
  */
-export function ruleFiles(values: Values): Record<string, string> {
+export function ruleFiles(values: RuleInputs): Record<string, string> {
   if (!values.rules.enabled) return {};
   const files: Record<string, string> = {};
   for (const g of ruleGroups(values)) files[`${g.name}.yaml`] = toYaml({ groups: [nativeGroup(g, values.rules)] });
@@ -104,28 +113,41 @@ export function ruleFiles(values: Values): Record<string, string> {
 export class AlertRules extends Construct {
   /** Rule file name (`*.yaml`) -> content, for Prometheus' rules ConfigMap. */
   public readonly files: Readonly<Record<string, string>>;
+  /** The groups in Prometheus' native format (what the files and the PrometheusRule hold). */
+  public readonly groups: readonly NativeGroup[];
+  public readonly values: RulesValues;
 
-  public constructor(scope: Construct, id: string, values: Values) {
+  public constructor(scope: Construct, id: string, props: AlertRulesProps = {}) {
     super(scope, id);
-    this.files = ruleFiles(values);
+    this.values = rulesValues.parse(props.values ?? {});
+    const inputs: RuleInputs = { rules: this.values, alertmanager: { enabled: props.alertmanagerDeployed ?? false } };
+    this.files = ruleFiles(inputs);
+    this.groups = nativeGroups(inputs);
   }
+}
+
+export interface AlertRulesProps {
+  /** Its values (`rules.*`); every key has its default (lib/rules/values.ts). @default {} */
+  readonly values?: NonNullable<z.input<typeof rulesValues>>;
+  /** Whether our Alertmanager runs (adds the rules about its own health). @default false */
+  readonly alertmanagerDeployed?: boolean;
 }
 
 /** The registry entry: rules have no pods; Prometheus reads their files. */
 export const rulesComponent: ComponentDefinition<typeof rulesValues, 'rules'> = {
   key: 'rules',
   values: rulesValues,
+  uses: ['alertmanager'],
+  // Switched off, it still holds the thresholds Grafana's dashboards restate (and no rule file).
+  renderWhenDisabled: true,
   build(ctx) {
-    const values = ctx.stack;
-    if (values.rules.prometheusRule.enabled) {
-      const groups = nativeGroups(values);
-      if (groups.length > 0) {
-        const identity = ctx.identity(PROMETHEUS_RULE.name, PROMETHEUS_RULE.component, ctx.projectVersion);
-        const chart = ctx.chart(PROMETHEUS_RULE.path, identity, { requiresApi: PROMETHEUS_RULE.api, helmCondition: 'rules.prometheusRule.enabled' });
-        prometheusRule(chart, values.rules, groups);
-      }
+    const rules = new AlertRules(ctx.scope, 'rules', { values: ctx.values, alertmanagerDeployed: ctx.component('alertmanager') !== undefined });
+    if (ctx.values.prometheusRule.enabled && rules.groups.length > 0) {
+      const identity = ctx.identity(PROMETHEUS_RULE.name, PROMETHEUS_RULE.component, ctx.projectVersion);
+      const chart = ctx.chart(PROMETHEUS_RULE.path, identity, { requiresApi: PROMETHEUS_RULE.api, helmCondition: 'rules.prometheusRule.enabled' });
+      prometheusRule(chart, ctx.values, rules.groups);
     }
-    return new AlertRules(ctx.scope, 'rules', values);
+    return rules;
   },
 };
 

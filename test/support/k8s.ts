@@ -93,11 +93,12 @@ export interface ServiceSpecJson {
 }
 
 /** Kinds whose spec holds a pod template. */
-export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
-/** The pod template of a Deployment, StatefulSet, DaemonSet or Job. */
+/** The pod template of a Deployment, StatefulSet, DaemonSet, Job or CronJob. */
 export function podTemplateOf(o: Manifest): PodTemplateJson {
   if (!WORKLOAD_KINDS.has(o.kind)) throw new Error(`${o.kind}/${o.metadata.name} has no pod template`);
+  if (o.kind === 'CronJob') return (o.spec as { jobTemplate: { spec: { template: PodTemplateJson } } }).jobTemplate.spec.template;
   return (o.spec as { template: PodTemplateJson }).template;
 }
 

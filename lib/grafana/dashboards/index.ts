@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ValuesError } from '../../values/errors';
 import type { RuleThresholds } from '../../rules/values';
-import { Values } from '../../values/schema';
+import type { RulesValues } from '../../rules/values';
 import { DatasourceKey, enabledDatasources } from '../datasources';
 import { stableJson } from '../json';
 import { GrafanaValues } from '../values';
@@ -42,7 +42,13 @@ export interface DashboardInputs {
   readonly alertThresholds: RuleThresholds;
 }
 
-export function dashboardInputs(values: Values): DashboardInputs {
+/** What the dashboards are made of: Grafana's values and the alert rules' (thresholds, failure components). */
+export interface DashboardValues {
+  readonly grafana: GrafanaValues;
+  readonly rules: RulesValues;
+}
+
+export function dashboardInputs(values: DashboardValues): DashboardInputs {
   return {
     logTimeField: values.grafana.datasources.elasticsearch.timeField,
     detectionErrorComponents: values.rules.application.detectionComponentRegex,
@@ -75,7 +81,7 @@ function fileNameOf(uid: string): string {
 const builtinCache = new Map<string, DashboardFile[]>();
 
 /** Our dashboards whose datasources are all provisioned. */
-export function builtinDashboards(values: Values): DashboardFile[] {
+export function builtinDashboards(values: DashboardValues): DashboardFile[] {
   const on = enabledDatasources(values.grafana);
   const inputs = dashboardInputs(values);
   const key = JSON.stringify([[...on].sort(), inputs]);
@@ -128,7 +134,7 @@ function withoutInstanceId(model: DashboardModel): DashboardModel {
 }
 
 /** Every dashboard to provision, checked together (unique uids and file names). */
-export function provisionedDashboards(values: Values, cwd?: string): DashboardFile[] {
+export function provisionedDashboards(values: DashboardValues, cwd?: string): DashboardFile[] {
   const builtin = builtinDashboards(values);
   const additional = additionalDashboards(values.grafana, cwd);
   for (const a of additional) {
