@@ -35,21 +35,24 @@ job(chart, 'job', { name: 'helper-job', pod });
 cronJob(chart, 'cronjob', { name: 'helper-cronjob', schedule: '0 3 * * *', pod });
 const objects = chart.toJson() as Manifest[];
 
+const byKind = (kind: string) => objects.find((o) => o.kind === kind)!;
+
 test('every helper renders a valid object', () => {
   const validator = new KubernetesValidator();
-  expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'Deployment', 'DaemonSet', 'Job', 'CronJob']);
+  expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'PodDisruptionBudget', 'Deployment', 'DaemonSet', 'Job', 'CronJob']);
   expect(objects.filter((o) => validator.validate(o).length > 0).map((o) => o.kind)).toEqual([]);
 });
 
-test('a Deployment of several replicas is spread across nodes and rolls without downtime', () => {
-  const spec = objects[1].spec as { strategy: { rollingUpdate: { maxUnavailable: number } }; template: { spec: { affinity?: unknown } } };
+test('a Deployment of several replicas is spread across nodes, rolls without downtime, and has a disruption budget', () => {
+  expect(byKind('PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: (byKind('Deployment').spec as { selector: { matchLabels: object } }).selector.matchLabels } });
+  const spec = byKind('Deployment').spec as { strategy: { rollingUpdate: { maxUnavailable: number } }; template: { spec: { affinity?: unknown } } };
   expect(spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   expect(spec.template.spec.affinity).toBeDefined();
 });
 
 test('Jobs never restart in place, and a CronJob never overlaps itself', () => {
   expect(podOf(objects, 'Job', 'helper-job').spec).toMatchObject({ restartPolicy: 'Never' });
-  expect(objects[4].spec).toMatchObject({ concurrencyPolicy: 'Forbid', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never' } } } } });
+  expect(byKind('CronJob').spec).toMatchObject({ concurrencyPolicy: 'Forbid', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never' } } } } });
 });
 
 test('keys of two Secrets make one projected volume, readable by the group only', () => {
