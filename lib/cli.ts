@@ -73,7 +73,15 @@ export function main(argv: readonly string[]): number {
       process.stderr.write(`error: ${e.message}\nnothing was written.\n`);
       return 1;
     }
-    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\nnothing was written.\n`);
+    // A bug, not bad input: one line (the stack only with PYNOMALY_DEBUG=1).
+    const detail = process.env.PYNOMALY_DEBUG === '1' ? ((e as Error).stack ?? String(e)) : oneLine(e);
+    process.stderr.write(`error: internal error: ${detail}\nnothing was written.\n`);
     return 2;
   }
+}
+
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const line = text.split('\n')[0];
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

@@ -4,13 +4,13 @@
  * scalars replace; `null` removes a key (its default comes back), as in Helm.
  * Every error names its source (file or --set) and the key path.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { Values, valuesSchema } from './schema';
 import { ValuesError } from './errors';
 import { parseSet } from './set';
+import { checkValuesTree, MAX_SET_BYTES, parseValuesYaml, quote, truncate } from './validators/input';
 
 export { ValuesError };
 
@@ -31,16 +31,10 @@ export function isTree(v: unknown): v is Tree {
 /** Reads a YAML values file into a layer; a missing, malformed or non-map file is a ValuesError. */
 export function readValuesFile(file: string, source = file): ValuesLayer {
   if (!existsSync(file)) throw new ValuesError(`${source}: file not found`);
-  let data: unknown;
-  try {
-    data = yaml.load(readFileSync(file, 'utf8'), { filename: file });
-  } catch (e) {
-    const err = e as yaml.YAMLException;
-    const where = err.mark ? `:${err.mark.line + 1}:${err.mark.column + 1}` : '';
-    throw new ValuesError(`${source}${where}: malformed YAML: ${err.reason ?? err.message}`);
-  }
+  const data = parseValuesYaml(file, source);
   if (data === undefined || data === null) return { source, data: {} };
   if (!isTree(data)) throw new ValuesError(`${source}: expected a map of values at the top level, got ${describe(data)}`);
+  checkValuesTree(data, source);
   return { source, data };
 }
 
@@ -68,9 +62,14 @@ export function resolveValues(userLayers: readonly ValuesLayer[]): Values {
   const merged = layers.reduce<Tree>((acc, l) => mergeValues(acc, l.data), {});
   const result = valuesSchema.safeParse(merged);
   if (result.success) return result.data;
-  const messages = result.error.issues.map((issue) => explainIssue(issue, layers));
+  const issues = result.error.issues;
+  const messages = [...new Set(issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => explainIssue(issue, layers)))];
+  if (issues.length > MAX_REPORTED_ISSUES) messages.push(`(${issues.length - MAX_REPORTED_ISSUES} more problems not shown)`);
   throw new ValuesError(messages.join('\n'));
 }
+
+/** Problems listed in one error; the rest are counted. */
+const MAX_REPORTED_ISSUES = 10;
 
 let defaultsCache: string | undefined;
 
@@ -102,7 +101,13 @@ export function collectLayers(opts: ValuesOptions): ValuesLayer[] {
   if (opts.baseLayer) layers.push({ source: `--env ${opts.env}`, data: opts.baseLayer });
   layers.push(readValuesFile(envFile, envSource));
   for (const f of opts.valuesFiles ?? []) layers.push(readValuesFile(f, `--values ${f}`));
-  for (const s of opts.sets ?? []) layers.push({ source: `--set ${s}`, data: parseSet(s, `--set ${s}`) });
+  for (const s of opts.sets ?? []) {
+    const source = `--set ${truncate(s)}`;
+    if (s.length > MAX_SET_BYTES) throw new ValuesError(`${source}: argument is ${s.length} characters long (at most ${MAX_SET_BYTES})`);
+    const data = parseSet(s, source);
+    checkValuesTree(data, source);
+    layers.push({ source, data });
+  }
   return layers;
 }
 
@@ -126,9 +131,12 @@ function explainIssue(issue: Issue, layers: readonly ValuesLayer[]): string {
       })
       .join('\n');
   }
-  const got = valueAt(path, layers);
-  const gotText = got === undefined ? '' : `, got ${JSON.stringify(got)}`;
-  return `${sourceOf(path, layers)}: ${path.join('.') || '(top level)'}: ${issue.message}${gotText}`;
+  // A record key the key schema refused: say why, and show the key.
+  const keyIssue = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
+  const got = keyIssue ? path[path.length - 1] : valueAt(path, layers);
+  const message = keyIssue?.message ?? issue.message;
+  const gotText = got === undefined ? '' : `, got ${typeof got === 'string' ? quote(got) : truncate(JSON.stringify(got) ?? String(got))}`;
+  return `${sourceOf(path, layers)}: ${path.join('.') || '(top level)'}: ${truncate(message, 300)}${gotText}`;
 }
 
 /**
