@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
 import { enabled, image, quantity, resources } from '../values/types';
+import { dnsSubdomainProblem } from '../values/validators/kubernetes';
+import { problemOf } from '../values/validators/refine';
+import { urlProblem } from '../values/validators/url';
 
 /** A Secret name (DNS-1123 subdomain). */
 const secretName = z
@@ -14,7 +17,7 @@ const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'expected a S
 export const DASHBOARD_FILE_NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?\.json$/;
 
 function url(description: string) {
-  return z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional().describe(description);
+  return z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).superRefine(problemOf((u: string) => urlProblem(u))).optional().describe(description);
 }
 
 const adminValues = z
@@ -39,7 +42,7 @@ const persistenceValues = z
       .default(false)
       .describe('Keep /var/lib/grafana (SQLite database: users, preferences, annotations) on a PersistentVolumeClaim; otherwise an emptyDir lost on restart (dashboards and datasources are provisioned, so nothing of ours is lost)'),
     size: quantity('Size of the claim').default('10Gi'),
-    storageClassName: z.string().optional().describe('StorageClass of the claim; unset uses the cluster default'),
+    storageClassName: z.string().superRefine(problemOf(dnsSubdomainProblem)).optional().describe('StorageClass of the claim; unset uses the cluster default'),
   })
   .prefault({})
   .describe('Storage of Grafana\'s database');

@@ -10,6 +10,9 @@ const UNIT_MS: Record<string, number> = {
   ms: 1,
 };
 
+/** Prometheus keeps a duration as Go's time.Duration: int64 nanoseconds (about 292 years). */
+const MAX_NANOSECONDS = (1n << 63n) - 1n;
+
 /** Milliseconds of a Prometheus duration; throws on anything Prometheus would refuse. */
 export function durationMs(text: string): number {
   if (text === '0') return 0;
@@ -20,5 +23,18 @@ export function durationMs(text: string): number {
   // Prometheus wants the units largest first, each at most once (1h30m, not 30m1h).
   const sizes = parts.map((p) => UNIT_MS[p[2]]);
   if (sizes.some((size, i) => i > 0 && size >= sizes[i - 1])) throw new Error(`not a Prometheus duration: ${JSON.stringify(text)}`);
+  // Out of range is an error in Prometheus ("duration out of range"), not a wrap-around.
+  const nanoseconds = parts.reduce((sum, p) => sum + BigInt(p[1]) * BigInt(UNIT_MS[p[2]]) * 1_000_000n, 0n);
+  if (nanoseconds > MAX_NANOSECONDS) throw new Error(`duration out of range (at most about 292 years): ${JSON.stringify(text)}`);
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]], 0);
+}
+
+/** Whether Prometheus (and Alertmanager, which shares its parser) accepts `text` as a duration. */
+export function isPrometheusDuration(text: string): boolean {
+  try {
+    durationMs(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
