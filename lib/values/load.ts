@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Values, valuesSchema } from './schema';
 import { ValuesError } from './errors';
 import { parseSet } from './set';
-import { checkValuesTree, MAX_SET_BYTES, parseValuesYaml, quote, truncate } from './validators/input';
+import { checkValuesTree, MAX_SET_BYTES, parseValuesYaml, printable, quote, truncate } from './validators/input';
 
 export { ValuesError };
 
@@ -62,7 +62,14 @@ export function resolveValues(userLayers: readonly ValuesLayer[]): Values {
   const merged = layers.reduce<Tree>((acc, l) => mergeValues(acc, l.data), {});
   const result = valuesSchema.safeParse(merged);
   if (result.success) return result.data;
-  const issues = result.error.issues;
+  // One problem per key: the first (a value several checks refuse is one mistake).
+  const seenPaths = new Set<string>();
+  const issues = result.error.issues.filter((issue) => {
+    const key = issue.path.map(String).join('\u0000');
+    if (seenPaths.has(key)) return false;
+    seenPaths.add(key);
+    return true;
+  });
   const messages = [...new Set(issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => explainIssue(issue, layers)))];
   if (issues.length > MAX_REPORTED_ISSUES) messages.push(`(${issues.length - MAX_REPORTED_ISSUES} more problems not shown)`);
   throw new ValuesError(messages.join('\n'));
@@ -100,9 +107,9 @@ export function collectLayers(opts: ValuesOptions): ValuesLayer[] {
   const layers: ValuesLayer[] = [];
   if (opts.baseLayer) layers.push({ source: `--env ${opts.env}`, data: opts.baseLayer });
   layers.push(readValuesFile(envFile, envSource));
-  for (const f of opts.valuesFiles ?? []) layers.push(readValuesFile(f, `--values ${f}`));
+  for (const f of opts.valuesFiles ?? []) layers.push(readValuesFile(f, `--values ${printable(truncate(f, 200))}`));
   for (const s of opts.sets ?? []) {
-    const source = `--set ${truncate(s)}`;
+    const source = `--set ${printable(truncate(s))}`;
     if (s.length > MAX_SET_BYTES) throw new ValuesError(`${source}: argument is ${s.length} characters long (at most ${MAX_SET_BYTES})`);
     const data = parseSet(s, source);
     checkValuesTree(data, source);
@@ -136,7 +143,7 @@ function explainIssue(issue: Issue, layers: readonly ValuesLayer[]): string {
   const got = keyIssue ? path[path.length - 1] : valueAt(path, layers);
   const message = keyIssue?.message ?? issue.message;
   const gotText = got === undefined ? '' : `, got ${typeof got === 'string' ? quote(got) : truncate(JSON.stringify(got) ?? String(got))}`;
-  return `${sourceOf(path, layers)}: ${path.join('.') || '(top level)'}: ${truncate(message, 300)}${gotText}`;
+  return printable(`${sourceOf(path, layers)}: ${truncate(path.join('.'), 200) || '(top level)'}: ${truncate(message, 300)}${gotText}`);
 }
 
 /**

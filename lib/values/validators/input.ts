@@ -37,6 +37,11 @@ export function truncate(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
+/** `text` with control characters (line breaks, tabs, ...) escaped: a message stays one line. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /** A key or value quoted for a message, bounded in length. */
 export function quote(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : String(value);
@@ -66,7 +71,7 @@ export function stringProblem(value: string, path: readonly (string | number)[])
 export function checkValuesTree(tree: unknown, source: string): void {
   let nodes = 0;
   const fail = (path: readonly (string | number)[], problem: string): never => {
-    throw new ValuesError(`${source}: ${path.length ? path.map((p) => truncate(String(p), 64)).join('.') : '(top level)'}: ${problem}`);
+    throw new ValuesError(`${source}: ${path.length ? printable(path.map((p) => truncate(String(p), 64)).join('.')) : '(top level)'}: ${problem}`);
   };
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (++nodes > MAX_NODES) fail(path, `more than ${MAX_NODES} values in one source`);
