@@ -309,6 +309,21 @@ file('time intervals', 'times 25:00', window({ times: [{ start: '09:00', end: '2
 file('time intervals', 'an empty interval', window({}), 'alertmanager.maintenanceWindows.0.intervals.0');
 
 // ---------------------------------------------------------------------------
+// 10. Objects over the API server's 1 MiB limit
+
+const bigGroup = (name: string, rules: number, alertName = 'Big'): Tree => ({
+  name,
+  rules: Array.from({ length: rules }, (_, i) => ({
+    alert: `${alertName}${i}`,
+    expr: `sum(rate(pynomaly_http_requests_total{endpoint="/api/v1/endpoint-${i}", status_code=~"5.."}[5m])) > ${i}`,
+    for: '5m',
+    labels: { severity: 'warning', category: 'application', service: 'pynomaly-api' },
+    annotations: { summary: `Endpoint ${i} fails`, description: `{{ $labels.endpoint }} has {{ $value | humanize }} errors per second (rule ${i} of ${rules}, padded to a realistic length)` },
+  })),
+});
+file('object size', 'one rule group of 4,000 rules (over 1 MiB on its own)', { rules: { additionalGroups: [bigGroup('huge', 4000)] } }, 'rules.additionalGroups.0: rule group "huge" is');
+
+// ---------------------------------------------------------------------------
 
 /** Exit code and stderr of the CLI run in this process, and how long it took. */
 function runInProcess(args: readonly string[]): { status: number; stderr: string; ms: number } {
@@ -458,6 +473,10 @@ accept('quantities in every notation, requests equal to limits', {
   grafana: { persistence: { enabled: true, size: '1.5Gi', storageClassName: 'standard' } },
 });
 accept('int32 replicas at the top of the range and URLs with ports', {}, ['prometheus.replicas=2147483647', 'alertmanager.externalUrl=http://[::1]:65535/am', 'prometheus.externalUrl=https://prom.example.com:1/x?tab=1#graph']);
+accept(
+  '3,000 user rules in 30 groups (1.6 MiB): split over several ConfigMaps and PrometheusRules',
+  { rules: { prometheusRule: { enabled: true }, additionalGroups: Array.from({ length: 30 }, (_, g) => bigGroup(`many-${g}`, 100, `Many${g}x`)) } },
+);
 accept('image repositories with registry ports and nested paths', {}, ['prometheus.image.repository=registry.example.com:5000/mirror/prom__etheus/x-y', 'grafana.image.repository=grafana/grafana']);
 
 describe('accepted unusual values synthesize output the consumers accept', () => {
@@ -479,6 +498,22 @@ describe('accepted unusual values synthesize output the consumers accept', () =>
     expect(problems).toEqual([]);
   });
 
+  test('the 3,000 rules are split: every part under 1 MiB, all mounted into the rules folder', () => {
+    const i = accepted.findIndex((c) => c.name.startsWith('3,000 user rules'));
+    const objects = objectsIn(join(outputs[i], 'prod'));
+    const ruleMaps = objects.filter((o) => o.kind === 'ConfigMap' && String((o.metadata as Tree).name).startsWith(PROMETHEUS.rulesConfigMap));
+    expect(ruleMaps.length).toBeGreaterThan(1);
+    const files = ruleMaps.flatMap((o) => Object.keys((o as { data: Tree }).data));
+    expect(files.filter((f) => f.startsWith('additional-rules')).length).toBeGreaterThan(1);
+    const sts = objects.find((o) => o.kind === 'StatefulSet' && (o.metadata as Tree).name === PROMETHEUS.name) as { spec: { template: { spec: { volumes: Tree[] } } } };
+    const volume = sts.spec.template.spec.volumes.find((v) => v.name === 'rules') as { projected: { sources: { configMap: { name: string } }[] } };
+    expect(volume.projected.sources.map((src) => src.configMap.name)).toEqual(ruleMaps.map((o) => (o.metadata as Tree).name));
+    const crs = objectsIn(join(outputs[i], 'prod', 'prometheus-operator')).filter((o) => o.kind === 'PrometheusRule');
+    expect(crs.length).toBeGreaterThan(1);
+    const groups = crs.flatMap((o) => ((o as { spec: { groups: { name: string }[] } }).spec.groups).map((g) => g.name));
+    expect(groups.filter((g) => g.startsWith('many-'))).toHaveLength(30);
+  });
+
   describeWithTool('promtool', 'accepted values: promtool', (promtool) => {
     test('promtool check config (with the rule files) accepts every case', () => {
       const configs = outputs.map(checkablePrometheus);
@@ -488,11 +523,13 @@ describe('accepted unusual values synthesize output the consumers accept', () =>
     });
     test('promtool check rules accepts every PrometheusRule', () => {
       const files = accepted.map((_c, i) => {
-        const rule = objectsIn(join(outputs[i], 'prod', 'prometheus-operator')).find((o) => o.kind === 'PrometheusRule') as { spec: Tree };
-        const f = join(tmp, `prometheusrule-${i}.yaml`);
-        writeFileSync(f, yaml.dump(rule.spec, { lineWidth: -1 }));
-        return f;
-      });
+        const rules = objectsIn(join(outputs[i], 'prod', 'prometheus-operator')).filter((o) => o.kind === 'PrometheusRule') as { spec: Tree }[];
+        return rules.map((rule, r) => {
+          const f = join(tmp, `prometheusrule-${i}-${r}.yaml`);
+          writeFileSync(f, yaml.dump(rule.spec, { lineWidth: -1 }));
+          return f;
+        });
+      }).flat();
       const r = run(promtool, ['check', 'rules', ...files]);
       expect([r.status, r.stdout + r.stderr]).toEqual([0, expect.stringContaining('SUCCESS')]);
     });

@@ -19,7 +19,9 @@ import { AppIdentity } from '../core/labels';
 import { container, httpProbe, persistentStatefulSet, service, serviceAccount } from '../core/workload';
 import { ruleFiles } from '../rules';
 import { toYaml } from '../synth/yaml';
+import { ValuesError } from '../values/errors';
 import type { Values } from '../values/schema';
+import { byteSize, packBySize, partName } from '../values/validators/object-size';
 import { checkPrometheusConfig, PrometheusConfig, prometheusConfig } from './config';
 import { CONFIG_RELOADER, PROMETHEUS } from './constants';
 import { discoveryAccess, renderRbac } from './rbac';
@@ -58,7 +60,13 @@ function renderServer(ctx: StackContext, identity: AppIdentity, targets: readonl
   const config = prometheusConfig(values, targets);
   const data = configMapData(values, config);
   new k8s.KubeConfigMap(chart, 'config', { metadata: { name: PROMETHEUS.configMap }, data: data.config });
-  new k8s.KubeConfigMap(chart, 'rules', { metadata: { name: PROMETHEUS.rulesConfigMap }, data: data.rules });
+  // Rule files beyond one ConfigMap's size go to prometheus-rules-2, ...: all mounted into the rules folder.
+  const ruleParts = packBySize(Object.entries(data.rules), ([name, text]) => byteSize(name) + byteSize(text), ([name], bytes) => new ValuesError(`rule file ${name} is ${bytes} bytes, more than one ConfigMap holds`));
+  const ruleConfigMaps = ruleParts.map((part, i) => {
+    const name = partName(PROMETHEUS.rulesConfigMap, i);
+    new k8s.KubeConfigMap(chart, partName('rules', i), { metadata: { name }, data: Object.fromEntries(part) });
+    return name;
+  });
 
   serviceAccount(chart, 'sa', PROMETHEUS.name);
   renderRbac(chart, values.namespace, discoveryAccess(config, targets));
@@ -67,7 +75,7 @@ function renderServer(ctx: StackContext, identity: AppIdentity, targets: readonl
     // Replicas scrape independently and differ slightly: keep each client (Grafana) on one of them.
     svc.addJsonPatch(JsonPatch.add('/spec/sessionAffinity', 'ClientIP'));
   }
-  statefulSet(chart, identity, values.prometheus);
+  statefulSet(chart, identity, values.prometheus, ruleConfigMaps);
 }
 
 function prometheusArgs(v: PrometheusValues): string[] {
@@ -84,7 +92,7 @@ function prometheusArgs(v: PrometheusValues): string[] {
   ];
 }
 
-function statefulSet(chart: Chart, identity: AppIdentity, v: PrometheusValues): void {
+function statefulSet(chart: Chart, identity: AppIdentity, v: PrometheusValues, ruleConfigMaps: readonly string[]): void {
   const port = PROMETHEUS.port.name;
   const configMount = { name: 'config', mountPath: PROMETHEUS.configDir, readOnly: true };
   const rulesMount = { name: 'rules', mountPath: PROMETHEUS.rulesDir, readOnly: true };
@@ -130,7 +138,9 @@ function statefulSet(chart: Chart, identity: AppIdentity, v: PrometheusValues): 
       terminationGracePeriodSeconds: 600,
       volumes: [
         { name: 'config', configMap: { name: PROMETHEUS.configMap } },
-        { name: 'rules', configMap: { name: PROMETHEUS.rulesConfigMap } },
+        ruleConfigMaps.length === 1
+          ? { name: 'rules', configMap: { name: ruleConfigMaps[0] } }
+          : { name: 'rules', projected: { sources: ruleConfigMaps.map((name) => ({ configMap: { name } })) } },
       ],
     },
   });

@@ -4,6 +4,7 @@ import { isPrometheusDuration } from '../prometheus/duration';
 import { enabled } from '../values/types';
 import { labelKey, labelValue } from '../prometheus/values';
 import { goTemplateProblem } from '../values/validators/go-template';
+import { byteSize, mebibytes, MAX_OBJECT_CONTENT_BYTES } from '../values/validators/object-size';
 import { promqlProblem } from '../values/validators/promql';
 import { problemOf } from '../values/validators/refine';
 import { re2Problem } from '../values/validators/regex';
@@ -168,10 +169,15 @@ export const rulesValues = z
       .default([])
       .superRefine((groups, ctx) => {
         const seen = new Set<string>();
-        for (const g of groups) {
+        groups.forEach((g, i) => {
           if (seen.has(g.name)) ctx.addIssue({ code: 'custom', message: `rule group ${g.name} is defined twice` });
           seen.add(g.name);
-        }
+          // A group is never split: one too large for any object is refused here, naming its source.
+          const bytes = byteSize(JSON.stringify(g));
+          if (bytes > MAX_OBJECT_CONTENT_BYTES) {
+            ctx.addIssue({ code: 'custom', path: [i], message: `rule group ${JSON.stringify(g.name)} is ${mebibytes(bytes)}, more than one Kubernetes object holds (${mebibytes(MAX_OBJECT_CONTENT_BYTES)}): split it into smaller groups` });
+          }
+        });
       })
       .describe('Your own rule groups, in Prometheus rule format; alerts need labels severity, category and service and annotations summary and description'),
     prometheusRule: z
