@@ -11,6 +11,8 @@
  * bundled CLI in a child process with a timeout.
  */
 import { spawn } from 'node:child_process';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as yaml from 'js-yaml';
@@ -18,6 +20,8 @@ import { ALERTMANAGER } from '../lib/alertmanager/constants';
 import { main } from '../lib/cli';
 import { PROMETHEUS } from '../lib/prometheus/constants';
 import { MAIN } from './support/cli';
+import { alertmanagerArgs, LOOPBACK_SINK, runnableAlertmanager } from './support/live-configs';
+import { pollUntil, postJson, startServer, stopServers } from './support/live-server';
 import { checkableCopy } from './support/promtool-config';
 import { KubernetesValidator } from './support/k8s-schema';
 import { describeWithTool, run } from './support/tools';
@@ -122,6 +126,12 @@ set('bounded input', 'prometheus.pynomaly.namespaces[3]', 'x', 'prometheus.pynom
 set('bounded input', 'cluster', 'y'.repeat(70 * 1024), 'cluster: value is 71680 characters long');
 set('bounded input', 'grafana.dashboards.additional.big\\.json', 'z'.repeat(300 * 1024), 'characters long (at most 262144)');
 set('bounded input', 'a..b', '1', 'malformed key');
+// Dashboards are read and parsed at render time: their errors name the dashboard's key (and file).
+const dashboard = (cls: string, name: string, args: string[], names: string[]) => refused.push({ cls, name, args, names });
+dashboard('bounded input', 'a dashboard file that is a device', ['--set', 'grafana.dashboards.additional.zero\\.json=/dev/zero'], ['grafana.dashboards.additional["zero.json"] (file /dev/zero): not a regular file']);
+const dashboardFile = (json: string) => valuesFile(yaml.dump(tree('grafana.dashboards.additional', { 'd.json': json })));
+dashboard('bounded input', 'a dashboard nested 100 levels deep', ['--values', dashboardFile(`{"uid":"deep","title":"Deep","x":${'['.repeat(100)}${']'.repeat(100)}}`)], ['grafana.dashboards.additional["d.json"]: x.0.0', 'nested more than 64 levels deep']);
+dashboard('reserved keys', 'a dashboard JSON with __proto__', ['--values', dashboardFile('{"uid":"p","title":"P","__proto__":{"polluted":1}}')], ['grafana.dashboards.additional["d.json"]: __proto__: the key "__proto__" is not allowed']);
 set('bounded input', 'prometheus.retention', 'x,=y', 'expected key=value');
 set('bounded input', `k${'k'.repeat(300)}`, '1', 'key is 301 characters long');
 
@@ -311,17 +321,17 @@ file('time intervals', 'an empty interval', window({}), 'alertmanager.maintenanc
 // ---------------------------------------------------------------------------
 // 10. Objects over the API server's 1 MiB limit
 
-const bigGroup = (name: string, rules: number, alertName = 'Big'): Tree => ({
+const bigGroup = (name: string, rules: number, alertName = 'Big', padding = 0): Tree => ({
   name,
   rules: Array.from({ length: rules }, (_, i) => ({
     alert: `${alertName}${i}`,
     expr: `sum(rate(pynomaly_http_requests_total{endpoint="/api/v1/endpoint-${i}", status_code=~"5.."}[5m])) > ${i}`,
     for: '5m',
     labels: { severity: 'warning', category: 'application', service: 'pynomaly-api' },
-    annotations: { summary: `Endpoint ${i} fails`, description: `{{ $labels.endpoint }} has {{ $value | humanize }} errors per second (rule ${i} of ${rules}, padded to a realistic length)` },
+    annotations: { summary: `Endpoint ${i} fails`, description: `{{ $labels.endpoint }} has {{ $value | humanize }} errors per second (rule ${i} of ${rules}, padded to a realistic length)${'.'.repeat(padding)}` },
   })),
 });
-file('object size', 'one rule group of 4,000 rules (over 1 MiB on its own)', { rules: { additionalGroups: [bigGroup('huge', 4000)] } }, 'rules.additionalGroups.0: rule group "huge" is');
+file('object size', 'one rule group of 1,500 long rules (over 1 MiB on its own)', { rules: { additionalGroups: [bigGroup('huge', 1500, 'Big', 600)] } }, 'rules.additionalGroups.0: rule group "huge" is');
 
 // ---------------------------------------------------------------------------
 
@@ -369,7 +379,7 @@ function expectRefused(c: Refused, r: { status: number; stderr: string; ms: numb
   expect(existsSync(output)).toBe(false);
 }
 
-const IN_PROCESS_BOUND_MS = 5_000;
+const IN_PROCESS_BOUND_MS = 10_000;
 const SPAWNED_BOUND_MS = 30_000;
 
 describe('hostile input is refused with one line naming the source and key', () => {
@@ -420,7 +430,8 @@ const fullReceivers = {
 };
 accept('a Unicode cluster name with quotes and a snowman', { cluster: 'clüster "prod" ☃ \\ {{ not a template }}' });
 accept('a cluster name of 64 KiB - 1 characters', { cluster: 'c'.repeat(64 * 1024 - 1) });
-accept('every receiver, with Unicode and display names', { alertmanager: { receivers: fullReceivers } });
+const EVERY_RECEIVER = 'every receiver, with Unicode and display names';
+accept(EVERY_RECEIVER, { alertmanager: { receivers: fullReceivers } }, ['alertmanager.routing.critical.groupWait=1s']);
 accept('maintenance windows at the edges of Alertmanager ranges', {
   alertmanager: {
     maintenanceWindows: [
@@ -535,6 +546,35 @@ describe('accepted unusual values synthesize output the consumers accept', () =>
     });
   });
 
+  describeWithTool('prometheus-alertmanager', 'accepted values: the live Alertmanager', (alertmanagerBin) => {
+    afterAll(stopServers, 30_000);
+
+    test('renders and sends a notification with the Unicode channels and display-name addresses', async () => {
+      const i = accepted.findIndex((c) => c.name === EVERY_RECEIVER);
+      const cm = objectsIn(join(outputs[i], 'prod')).find((o) => o.kind === 'ConfigMap' && (o.metadata as Tree).name === ALERTMANAGER.configMap) as { data: Record<string, string> };
+      const am = runnableAlertmanager(join(tmp, 'live-am'), cm.data);
+      // Slack and webhook notifications go to a local capture server instead of the closed loopback port.
+      const capture = await captureServer();
+      try {
+        for (const f of [am.configFile, ...am.credentialFiles]) writeFileSync(f, readFileSync(f, 'utf8').split(LOOPBACK_SINK).join(capture.url));
+        const server = await startServer({ name: 'alertmanager fuzz', bin: alertmanagerBin, args: (port) => alertmanagerArgs(am, port) });
+        const labels = { alertname: 'FuzzLive', severity: 'critical', category: 'application', service: 'pynomaly-api', cluster: 'clüster', environment: 'prod' };
+        const posted = await postJson(`${server.url}/api/v2/alerts`, [{ labels, annotations: { summary: 'ünïcødé {{ not a template }}', description: 'd' } }]);
+        expect(posted.status).toBe(200);
+        const slack = await pollUntil(
+          async () => capture.received.filter((r) => r.path.endsWith('api-url') || r.body.includes('"channel"')),
+          (got) => got.length >= 2,
+          { timeoutMs: 20_000 },
+        );
+        const channels = slack.map((r) => (JSON.parse(r.body) as { channel: string }).channel).sort();
+        expect(channels).toEqual(['#alerts-ünïcødé', '@someone']);
+        for (const r of slack) expect(r.body).toContain('FuzzLive');
+      } finally {
+        capture.server.close();
+      }
+    }, 60_000);
+  });
+
   describeWithTool('amtool', 'accepted values: amtool', (amtool) => {
     test('amtool check-config accepts every Alertmanager config with its templates', () => {
       const files = accepted.map((_c, i) => {
@@ -555,6 +595,21 @@ describe('accepted unusual values synthesize output the consumers accept', () =>
 });
 
 /** Every manifest file below `dir`, or only those directly in it. */
+/** A loopback HTTP server that records every request body it receives, by path. */
+async function captureServer(): Promise<{ server: Server; url: string; received: { path: string; body: string }[] }> {
+  const received: { path: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString('utf8')));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+}
+
 function manifestFiles(dir: string, recursive = true): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -97,19 +97,24 @@ export function checkValuesTree(tree: unknown, source: string): void {
   walk(tree, []);
 }
 
+/** A regular file of UTF-8 text of at most `maxBytes` (not a device, a FIFO or a folder). */
+export function readTextFile(file: string, source: string, maxBytes: number): string {
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new ValuesError(`${source}: not a regular file`);
+  if (stat.size > maxBytes) throw new ValuesError(`${source}: file is ${stat.size} bytes (at most ${maxBytes})`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+  } catch {
+    throw new ValuesError(`${source}: not valid UTF-8 text`);
+  }
+}
+
 /**
  * Parses a YAML values file with bounded aliases, unique keys and UTF-8 only;
  * returns its data (not yet checked by checkValuesTree).
  */
 export function parseValuesYaml(file: string, source: string): unknown {
-  const size = statSync(file).size;
-  if (size > MAX_FILE_BYTES) throw new ValuesError(`${source}: file is ${size} bytes (at most ${MAX_FILE_BYTES})`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
-  } catch {
-    throw new ValuesError(`${source}: not valid UTF-8 text`);
-  }
+  const text = readTextFile(file, source, MAX_FILE_BYTES);
   try {
     return YAML.parse(text, { maxAliasCount: MAX_ALIASES, uniqueKeys: true, merge: true });
   } catch (e) {
