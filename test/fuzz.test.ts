@@ -158,6 +158,7 @@ const DURATION_KEYS = [
 ];
 const BAD_DURATIONS = ['banana', '999999999999y', '293y', '106752d', '1h1h', '30m1h', '-5m', '1.5h', '5 m', '1e3s', '0x10s', 'ms', '5M'];
 sweep('durations', DURATION_KEYS, BAD_DURATIONS);
+for (const v of ['99999999999999999999B', '8EB', '9999999PB', '45 GB', '45GiB', '-1GB']) set('Prometheus sizes', 'prometheus.retentionSize', v);
 file('durations', 'a user rule group interval out of range', { rules: { additionalGroups: [{ name: 'g', interval: '300y', rules: [{ record: 'a:b', expr: 'up' }] }] } }, 'rules.additionalGroups.0.interval');
 file(
   'durations',

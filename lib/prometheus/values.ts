@@ -3,7 +3,7 @@ import { dnsLabel, duration, enabled, image, replicas, resources, storage } from
 import { labelKeyProblem } from '../values/validators/kubernetes';
 import { problemOf } from '../values/validators/refine';
 import { urlProblem } from '../values/validators/url';
-import { durationMs } from './duration';
+import { durationMs, sizeRangeProblem } from './duration';
 
 /** A Kubernetes label key (`app.kubernetes.io/name`) and value. */
 const LABEL_NAME = '([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)';
@@ -110,6 +110,7 @@ export const prometheusValues = z
     retentionSize: z
       .string()
       .regex(/^[0-9]+(B|KB|MB|GB|TB|PB|EB)$/, { message: 'expected a Prometheus size such as 45GB' })
+      .superRefine(problemOf(sizeRangeProblem))
       .default('45GB')
       .describe('Largest size of the TSDB before old blocks are deleted (--storage.tsdb.retention.size); keep below the volume size'),
     scrapeInterval: duration('15s', 'Default scrape interval'),
