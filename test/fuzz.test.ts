@@ -171,7 +171,7 @@ file(
 // 4. Regexes: Go RE2 as Prometheus compiles them
 
 const REGEX_KEYS = ['rules.application.containerRegex', 'rules.application.detectionComponentRegex', 'rules.application.trainingComponentRegex'];
-const BAD_REGEXES = ['(', '(?=x)y', '(?!x)', '(?<=a)b', 'a\\\\1', 'a{1001}', '[z-a]', 'x**', '\\\\p{Nope}', '(?P<n>a)(?P<n>b)', '[[:nope:]]', ')('];
+const BAD_REGEXES = ['(', '(?=x)y', '(?!x)', '(?<=a)b', 'a\\\\1', 'a{1001}', '[z-a]', 'x**', '\\\\p{Nope}', '(?P<n>a(?P<n>b)', '[[:nope:]]', ')('];
 sweep('RE2 regexes', REGEX_KEYS, BAD_REGEXES);
 
 // ---------------------------------------------------------------------------
@@ -259,8 +259,10 @@ const alert = (over: Tree): Tree => ({
     ],
   },
 });
-const BAD_EXPRS = ['sum by (job (rate(x[5m]))', 'rate(up[5m]', 'nosuchfunction(up)', 'up{job=~"("}', 'up{job!~"(?=x)"}', 'up{job="\\q"}', 'up[99999999999y]', 'label_replace(up, "a", "$1", "b", "(")', 'up +', 'sum(up) by job'];
-for (const expr of BAD_EXPRS) file('PromQL', `expr ${expr}`, alert({ expr }), 'rules.additionalGroups.0.rules.0.expr');
+const BAD_EXPRS = ['sum by (job (rate(x[5m]))', 'rate(up[5m]', 'nosuchfunction(up)', 'up{job=~"("}', 'up{job!~"(?=x)"}', 'up{job="\\q"}', 'up[99999999999y]', 'up +', 'sum(up) by job'];
+/** Loaded by Prometheus, but the regex fails at every evaluation: refused too. */
+const FAILS_AT_EVALUATION = ['label_replace(up, "a", "$1", "b", "(")', 'label_replace(up, "a", "$1", "b", "(?=x)")'];
+for (const expr of [...BAD_EXPRS, ...FAILS_AT_EVALUATION]) file('PromQL', `expr ${expr}`, alert({ expr }), 'rules.additionalGroups.0.rules.0.expr');
 const BAD_TEMPLATES = [
   '{{ .Broken',
   '{{ $labels.job }',
@@ -299,7 +301,7 @@ for (const [key, v] of [
   set('Alertmanager text', key, v);
 }
 const window = (interval: Tree): Tree => ({ alertmanager: { maintenanceWindows: [{ name: 'w', intervals: [interval] }] } });
-for (const [field, v] of [
+const BAD_INTERVALS = [
   ['daysOfMonth', '-31:31'],
   ['daysOfMonth', '10:5'],
   ['daysOfMonth', '-1:-5'],
@@ -309,10 +311,17 @@ for (const [field, v] of [
   ['weekdays', 'funday'],
   ['months', 'december:january'],
   ['months', '12:1'],
-  ['months', '13'],
   ['years', '2027:2026'],
+] as const;
+/**
+ * Intervals Alertmanager 0.25 loads but that never match (no month 13, no
+ * year 99999): refused too, as a window that silently never mutes is a typo.
+ */
+const NEVER_MATCHING_INTERVALS = [
+  ['months', '13'],
   ['years', '99999'],
-] as const) {
+] as const;
+for (const [field, v] of [...BAD_INTERVALS, ...NEVER_MATCHING_INTERVALS]) {
   file('time intervals', `${field} ${v}`, window({ [field]: [v] }), `alertmanager.maintenanceWindows.0.intervals.0.${field}.0`);
 }
 file('time intervals', 'times reversed', window({ times: [{ start: '18:00', end: '09:00' }] }), 'alertmanager.maintenanceWindows.0.intervals.0.times.0.end');
@@ -409,6 +418,81 @@ describe('hostile input is refused with one line naming the source and key', () 
 });
 
 // ---------------------------------------------------------------------------
+// Controls: what we refuse in rules and time intervals, the real tools refuse too
+// (so the validators are not merely stricter than their consumers).
+
+/** Runs `bin` once over every file and returns, per file, whether the tool refused it (no SUCCESS in its block). */
+function failedPerFile(bin: string, args: readonly string[], files: readonly string[]): boolean[] {
+  const r = run(bin, [...args, ...files]);
+  const blocks = r.stdout.split('Checking ').slice(1);
+  expect(blocks).toHaveLength(files.length);
+  return files.map((f, i) => {
+    expect(blocks[i].replace(/^'/, '').startsWith(f)).toBe(true);
+    return !blocks[i].includes('SUCCESS');
+  });
+}
+
+describe('controls: what we refuse, the consumers refuse too', () => {
+  describeWithTool('promtool', 'promtool check rules', (promtool) => {
+    test('every refused expression, template and duration of a user rule fails promtool', () => {
+      const rule = (over: Tree): Tree => ({ alert: 'Mine', expr: 'up == 0', ...over });
+      const bad: [string, Tree][] = [
+        ...BAD_EXPRS.map((expr): [string, Tree] => [`expr ${expr}`, { groups: [{ name: 'g', rules: [rule({ expr })] }] }]),
+        ...BAD_TEMPLATES.map((t): [string, Tree] => [`annotation ${t}`, { groups: [{ name: 'g', rules: [rule({ annotations: { description: t } })] }] }]),
+        ...BAD_TEMPLATES.slice(0, 4).map((t): [string, Tree] => [`label ${t}`, { groups: [{ name: 'g', rules: [rule({ labels: { team: t } })] }] }]),
+        ...BAD_REGEXES.map((re): [string, Tree] => [`regex ${re}`, { groups: [{ name: 'g', rules: [rule({ expr: `up{job=~${JSON.stringify(re.replace(/\\\\/g, '\\'))}}` })] }] }]),
+        ['for 9999999999999d', { groups: [{ name: 'g', rules: [rule({ for: '9999999999999d' })] }] }],
+        ['interval 300y', { groups: [{ name: 'g', interval: '300y', rules: [rule({})] }] }],
+      ];
+      const files = bad.map(([, content], i) => {
+        const f = join(tmp, `control-rules-${i}.yaml`);
+        writeFileSync(f, yaml.dump(content, { lineWidth: -1 }));
+        return f;
+      });
+      const failed = failedPerFile(promtool, ['check', 'rules'], files);
+      expect(bad.map(([name], i) => [name, failed[i]]).filter(([, f]) => !f)).toEqual([]);
+    });
+    test('label_replace regexes are compiled only at evaluation: promtool loads them (our check is the only guard)', () => {
+      const files = FAILS_AT_EVALUATION.map((expr, i) => {
+        const f = join(tmp, `control-eval-${i}.yaml`);
+        writeFileSync(f, yaml.dump({ groups: [{ name: 'g', rules: [{ record: 'x:y', expr }] }] }));
+        return f;
+      });
+      expect(failedPerFile(promtool, ['check', 'rules'], files)).toEqual(files.map(() => false));
+    });
+  });
+
+  describeWithTool('amtool', 'amtool check-config', (amtool) => {
+    /** The smallest Alertmanager config muting by one time interval (our field names, Alertmanager's keys). */
+    const amConfig = (interval: Record<string, readonly string[]>): Tree => {
+      const key: Record<string, string> = { daysOfMonth: 'days_of_month', weekdays: 'weekdays', months: 'months', years: 'years' };
+      return {
+        route: { receiver: 'null', routes: [{ receiver: 'null', mute_time_intervals: ['w'] }] },
+        receivers: [{ name: 'null' }],
+        time_intervals: [{ name: 'w', time_intervals: [Object.fromEntries(Object.entries(interval).map(([k, v]) => [key[k], v]))] }],
+      };
+    };
+    test('every refused time interval fails amtool', () => {
+      const files = BAD_INTERVALS.map(([f, v], i) => {
+        const file = join(tmp, `control-am-${i}.yml`);
+        writeFileSync(file, yaml.dump(amConfig({ [f]: [v] })));
+        return file;
+      });
+      const failed = failedPerFile(amtool, ['check-config'], files);
+      expect(BAD_INTERVALS.map(([f, v], i) => [`${f} ${v}`, failed[i]]).filter(([, x]) => !x)).toEqual([]);
+    });
+    test('never-matching intervals load in Alertmanager 0.25 (our check is the only guard)', () => {
+      const files = NEVER_MATCHING_INTERVALS.map(([f, v], i) => {
+        const file = join(tmp, `control-never-${i}.yml`);
+        writeFileSync(file, yaml.dump(amConfig({ [f]: [v] })));
+        return file;
+      });
+      expect(failedPerFile(amtool, ['check-config'], files)).toEqual(files.map(() => false));
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------
 // Accepted: unusual but valid values, whose output the consumers accept.
 
 interface Accepted {
@@ -446,8 +530,8 @@ accept('maintenance windows at the edges of Alertmanager ranges', {
     ],
   },
 });
-accept('RE2 regexes that JavaScript and Go read alike', {}, [
-  'rules.application.containerRegex=pynomaly-(api|worker)[0-9]*',
+accept('RE2 regexes as Go reads them (a group name used twice is fine in Go)', {}, [
+  'rules.application.containerRegex=(?P<n>pynomaly)-(?P<n>api|worker)[0-9]*',
   'rules.application.detectionComponentRegex=(?i)detect.*',
   'rules.application.trainingComponentRegex=\\p{L}+|train',
 ]);
