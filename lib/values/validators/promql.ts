@@ -8,6 +8,7 @@ import type { SyntaxNode } from '@lezer/common' with { 'resolution-mode': 'impor
 import type { parser as PromqlParser } from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
 import { durationMs } from '../../prometheus/duration';
 import { quote } from './input';
+import { promqlTypeProblem } from './promql-types';
 import { re2Problem } from './regex';
 
 // The package is ESM with a CommonJS build; require keeps this file CommonJS.
@@ -93,5 +94,7 @@ export function promqlProblem(expr: string): string | undefined {
       if (problem) problems.push(`not valid PromQL: a regex at character ${n.from + 1}: ${problem}`);
     }
   }
-  return problems[0];
+  if (problems.length) return problems[0];
+  const typeProblem = promqlTypeProblem(tree.topNode, text);
+  return typeProblem ? `not valid PromQL: ${typeProblem}` : undefined;
 }
