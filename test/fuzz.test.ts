@@ -106,7 +106,7 @@ refused.push({
   spawn: true,
 });
 file('bounded input', 'billion laughs', billionLaughs, 'too many aliases', { spawn: true });
-file('bounded input', 'a 20 MB cluster name', `cluster: "${'x'.repeat(20 * 1024 * 1024)}"\n`, 'file is', { spawn: true });
+file('bounded input', 'a 20 MB cluster name', `cluster: "${'x'.repeat(20 * 1024 * 1024)}"\n`, 'more than 4194304 bytes', { spawn: true });
 file('bounded input', 'a 1 MB cluster name', `cluster: "${'x'.repeat(1024 * 1024)}"\n`, 'cluster: value is 1048576 characters long');
 file('bounded input', 'deep nesting', `a: ${'['.repeat(50000)}${']'.repeat(50000)}\n`, 'malformed YAML', { spawn: true });
 file('bounded input', 'nesting deeper than 64 levels', `${'a:\n'.split('').join('')}${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')} 1\n`, 'nested more than 64 levels deep');
@@ -128,7 +128,9 @@ set('bounded input', 'grafana.dashboards.additional.big\\.json', 'z'.repeat(300 
 set('bounded input', 'a..b', '1', 'malformed key');
 // Dashboards are read and parsed at render time: their errors name the dashboard's key (and file).
 const dashboard = (cls: string, name: string, args: string[], names: string[]) => refused.push({ cls, name, args, names });
-dashboard('bounded input', 'a dashboard file that is a device', ['--set', 'grafana.dashboards.additional.zero\\.json=/dev/zero'], ['grafana.dashboards.additional["zero.json"] (file /dev/zero): not a regular file']);
+dashboard('bounded input', 'a dashboard file that never ends (/dev/zero)', ['--set', 'grafana.dashboards.additional.zero\\.json=/dev/zero'], ['grafana.dashboards.additional["zero.json"] (file /dev/zero): more than 1048576 bytes']);
+refused.push({ cls: 'bounded input', name: 'a values file that never ends (/dev/zero)', args: ['--values', '/dev/zero'], names: ['--values /dev/zero: more than 4194304 bytes'] });
+refused.push({ cls: 'bounded input', name: 'a values file that is a folder', args: ['--values', tmp], names: [`--values ${tmp}: is a folder`] });
 const dashboardFile = (json: string) => valuesFile(yaml.dump(tree('grafana.dashboards.additional', { 'd.json': json })));
 dashboard('bounded input', 'a dashboard nested 100 levels deep', ['--values', dashboardFile(`{"uid":"deep","title":"Deep","x":${'['.repeat(100)}${']'.repeat(100)}}`)], ['grafana.dashboards.additional["d.json"]: x.0.0', 'nested more than 64 levels deep']);
 dashboard('reserved keys', 'a dashboard JSON with __proto__', ['--values', dashboardFile('{"uid":"p","title":"P","__proto__":{"polluted":1}}')], ['grafana.dashboards.additional["d.json"]: __proto__: the key "__proto__" is not allowed']);

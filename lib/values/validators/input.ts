@@ -4,7 +4,7 @@
  * index, `__proto__` keys, text that is not UTF-8) fails in bounded time and
  * memory with one line naming the source and the key path.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as YAML from 'yaml';
 import { ValuesError } from '../errors';
 
@@ -97,13 +97,33 @@ export function checkValuesTree(tree: unknown, source: string): void {
   walk(tree, []);
 }
 
-/** A regular file of UTF-8 text of at most `maxBytes` (not a device, a FIFO or a folder). */
+/**
+ * A file of UTF-8 text of at most `maxBytes`, read in bounded chunks: a pipe
+ * (`--values <(...)`) works, a device such as /dev/zero ends at the bound.
+ */
 export function readTextFile(file: string, source: string, maxBytes: number): string {
-  const stat = statSync(file);
-  if (!stat.isFile()) throw new ValuesError(`${source}: not a regular file`);
-  if (stat.size > maxBytes) throw new ValuesError(`${source}: file is ${stat.size} bytes (at most ${maxBytes})`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let fd: number | undefined;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+    fd = openSync(file, 'r');
+    if (fstatSync(fd).isDirectory()) throw new ValuesError(`${source}: is a folder, not a file`);
+    const chunk = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new ValuesError(`${source}: more than ${maxBytes} bytes`);
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+    }
+  } catch (e) {
+    if (e instanceof ValuesError) throw e;
+    throw new ValuesError(`${source}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
     throw new ValuesError(`${source}: not valid UTF-8 text`);
   }
