@@ -577,6 +577,7 @@ accept(
   '3,000 user rules in 30 groups (1.6 MiB): split over several ConfigMaps and PrometheusRules',
   { rules: { prometheusRule: { enabled: true }, additionalGroups: Array.from({ length: 30 }, (_, g) => bigGroup(`many-${g}`, 100, `Many${g}x`)) } },
 );
+accept('a Grafana datasource URL with a $ (escaped: Grafana expands $VAR in provisioning files)', {}, ['grafana.datasources.jaeger.url=https://jaeger.example.com/$HOME/x']);
 accept('image repositories with registry ports and nested paths', {}, ['prometheus.image.repository=registry.example.com:5000/mirror/prom__etheus/x-y', 'grafana.image.repository=grafana/grafana']);
 
 describe('accepted unusual values synthesize output the consumers accept', () => {
@@ -596,6 +597,13 @@ describe('accepted unusual values synthesize output the consumers accept', () =>
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  test('a $ in a datasource URL reaches Grafana as $$, a literal dollar', () => {
+    const i = accepted.findIndex((c) => c.name.startsWith('a Grafana datasource URL with a $'));
+    const text = readFileSync(join(outputs[i], 'prod', 'grafana.yaml'), 'utf8');
+    expect(text).toContain('https://jaeger.example.com/$$HOME/x');
+    expect(text).not.toMatch(/[^$]\$HOME/);
   });
 
   test('the 3,000 rules are split: every part under 1 MiB, all mounted into the rules folder', () => {

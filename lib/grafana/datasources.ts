@@ -78,7 +78,7 @@ export function datasourcesProvisioning(values: Values): Record<string, unknown>
       uid: DATASOURCE_UIDS.prometheus,
       type: DATASOURCE_TYPES.prometheus,
       access: 'proxy',
-      url: v.datasources.prometheus.url ?? prometheusUrl(ns),
+      url: escapeProvisioning(v.datasources.prometheus.url ?? prometheusUrl(ns)),
       isDefault: true,
       editable: false,
       jsonData: {
@@ -95,7 +95,7 @@ export function datasourcesProvisioning(values: Values): Record<string, unknown>
       uid: DATASOURCE_UIDS.alertmanager,
       type: DATASOURCE_TYPES.alertmanager,
       access: 'proxy',
-      url: v.datasources.alertmanager.url ?? alertmanagerUrl(ns),
+      url: escapeProvisioning(v.datasources.alertmanager.url ?? alertmanagerUrl(ns)),
       editable: false,
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
     });
@@ -120,7 +120,7 @@ function elasticsearchDatasource(v: GrafanaValues, ns: string): Record<string, u
     uid: DATASOURCE_UIDS.elasticsearch,
     type: DATASOURCE_TYPES.elasticsearch,
     access: 'proxy',
-    url: es.url ?? defaultElasticsearchUrl(ns),
+    url: escapeProvisioning(es.url ?? defaultElasticsearchUrl(ns)),
     editable: false,
     ...auth,
     jsonData: {
@@ -164,7 +164,7 @@ function jaegerDatasource(v: GrafanaValues, ns: string, on: ReadonlySet<Datasour
     uid: DATASOURCE_UIDS.jaeger,
     type: DATASOURCE_TYPES.jaeger,
     access: 'proxy',
-    url: v.datasources.jaeger.url ?? defaultJaegerQueryUrl(ns),
+    url: escapeProvisioning(v.datasources.jaeger.url ?? defaultJaegerQueryUrl(ns)),
     editable: false,
     jsonData,
   };
