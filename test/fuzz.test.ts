@@ -126,6 +126,7 @@ set('bounded input', 'prometheus.pynomaly.namespaces[3]', 'x', 'prometheus.pynom
 set('bounded input', 'cluster', 'y'.repeat(70 * 1024), 'cluster: value is 71680 characters long');
 set('bounded input', 'grafana.dashboards.additional.big\\.json', 'z'.repeat(300 * 1024), 'characters long (at most 262144)');
 set('bounded input', 'a..b', '1', 'malformed key');
+file('bounded input', 'an unknown key with a line break and 200 characters', { prometheus: { [`bad\nkey${'k'.repeat(200)}`]: 1 } }, 'prometheus.bad\\nkey');
 // Dashboards are read and parsed at render time: their errors name the dashboard's key (and file).
 const dashboard = (cls: string, name: string, args: string[], names: string[]) => refused.push({ cls, name, args, names });
 dashboard('bounded input', 'a dashboard file that never ends (/dev/zero)', ['--set', 'grafana.dashboards.additional.zero\\.json=/dev/zero'], ['grafana.dashboards.additional["zero.json"] (file /dev/zero): more than 1048576 bytes']);

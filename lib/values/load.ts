@@ -134,7 +134,7 @@ function explainIssue(issue: Issue, layers: readonly ValuesLayer[]): string {
       .map((key) => {
         const full = [...path, key];
         const hint = suggestKey(path, key);
-        return `${sourceOf(full, layers)}: ${full.join('.')}: unknown key${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`;
+        return printable(`${sourceOf(full, layers)}: ${truncate(full.join('.'), 200)}: unknown key${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`);
       })
       .join('\n');
   }
