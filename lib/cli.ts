@@ -151,6 +151,14 @@ function reportError(e: unknown, after: string, code: number): number {
     process.stderr.write(`error: ${e.message}\n${after}\n`);
     return code;
   }
-  process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n${after}\n`);
+  // A bug, not bad input: one line (the stack only with PYNOMALY_DEBUG=1).
+  const detail = process.env.PYNOMALY_DEBUG === '1' ? ((e as Error).stack ?? String(e)) : oneLine(e);
+  process.stderr.write(`error: internal error: ${detail}\n${after}\n`);
   return 2;
+}
+
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const line = text.split('\n')[0];
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

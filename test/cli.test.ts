@@ -96,7 +96,7 @@ describe('bad input: non-zero exit, one clear message, nothing written', () => {
     ['unknown key', ['--set', 'prometheus.retnetion=1d'], /unknown key \(did you mean prometheus\.retention\?\)/],
     ['missing values file', ['--values', '/nonexistent.yaml'], /--values \/nonexistent\.yaml: file not found/],
     ['unknown environment', ['--env', 'qa'], /--env qa: unknown environment \(environments: dev, staging, prod; each is a values\/<env>\.yaml\)/],
-    ['values file that is a folder', ['--values', '/tmp'], /--values \/tmp: is a folder; expected a YAML values file/],
+    ['values file that is a folder', ['--values', '/tmp'], /--values \/tmp: is a folder, not a file/],
     ['unknown argument', ['--frobnicate'], /unknown argument "--frobnicate"/],
   ];
   test.each(cases)('%s', (_name, args, message) => {

@@ -15,7 +15,7 @@ import { expandTemplate } from '../lib/rules/template';
 import { Values } from '../lib/values/schema';
 import { ENVIRONMENTS, envObjects } from './support/stack';
 import { describeWithTool, run, RunResult } from './support/tools';
-import { tempDir, valuesOf } from './support/values';
+import { errorOf, tempDir, valuesOf } from './support/values';
 
 const TEAM_RULES = EXAMPLE_USER_GROUP;
 
@@ -107,9 +107,11 @@ describeWithTool('promtool', 'alert rules', (bin) => {
     expect(r.status).toBe(0);
   });
 
-  test('promtool refuses a broken user expression (the check is real)', () => {
+  test('a broken user expression is refused at synth time, as promtool refuses it (the check is real)', () => {
     const broken = { name: 'broken', rules: [{ record: 'job:x:rate5m', expr: 'sum by (job (rate(x[5m]))' }] };
-    const { dir } = writeRules(valuesOf('dev', [], { rules: { additionalGroups: [broken] } }));
+    expect(errorOf(() => valuesOf('dev', [], { rules: { additionalGroups: [broken] } }))).toMatch(/rules\.additionalGroups\.0\.rules\.0\.expr: not valid PromQL: syntax error/);
+    const dir = tempDir('pynomaly-broken-');
+    writeFileSync(join(dir, ADDITIONAL_RULES_FILE), yaml.dump({ groups: [broken] }));
     const r = run(bin, ['check', 'rules', ADDITIONAL_RULES_FILE], { cwd: dir });
     expect(r.stdout + r.stderr).toMatch(/parse error|unexpected/);
     expect(r.status).not.toBe(0);

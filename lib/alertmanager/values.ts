@@ -6,19 +6,26 @@
 import { z } from 'zod';
 import { CATEGORIES, Category } from '../catalog/alerting';
 import { duration, enabled, image, replicas, resources, secretRef, storage } from '../values/types';
-
-/** Words that betray a credential in a URL's query string. */
-const SECRET_QUERY = /(token|key|secret|password|passwd|signature|sig|auth)=/i;
+import {
+  dayOfMonthRangeProblem,
+  emailAddressProblem,
+  emailListProblem,
+  monthRangeProblem,
+  slackChannelProblem,
+  weekdayRangeProblem,
+  yearRangeProblem,
+} from '../values/validators/alertmanager';
+import { problemOf } from '../values/validators/refine';
+import { hostPortProblem, urlProblem } from '../values/validators/url';
 
 /**
  * A URL that is not itself a secret: it lands in a ConfigMap. Credentials go
  * to a Secret (sent as an Authorization header), never into the URL.
  */
-function publicUrl(description: string) {
+function publicUrl(description: string, secretOption: string) {
   return z
     .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
-    .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), { message: 'must not contain user:password@; put the credential in the Secret' })
-    .refine((u) => !SECRET_QUERY.test(u.split('?')[1] ?? ''), { message: 'must not carry a credential in its query string; put it in the Secret' })
+    .superRefine(problemOf((u: string) => urlProblem(u, { secretOption })))
     .optional()
     .describe(description);
 }
@@ -45,11 +52,12 @@ const teamReceiver = (category: Category) =>
   z
     .strictObject({
       enabled: z.boolean().default(false).describe(`Also send critical and warning alerts with category=${category} to the ${category} team`),
-      slackChannel: z.string().min(1).optional().describe(`Slack channel of the ${category} team`),
+      slackChannel: z.string().min(1).superRefine(problemOf(slackChannelProblem)).optional().describe(`Slack channel of the ${category} team`),
       slackSecret: secretRef(`the Slack webhook URL of the ${category} team (default: alertmanager.receivers.slack.secret)`, { key: 'api-url' }),
       emailTo: z
         .string()
         .min(3)
+        .superRefine(problemOf(emailListProblem))
         .optional()
         .describe(`Email address(es) of the ${category} team; sent through the SMTP settings of alertmanager.receivers.email`),
     })
@@ -80,19 +88,24 @@ const timeInterval = z
       .optional()
       .describe('Time ranges of the day; unset means the whole day'),
     weekdays: z
-      .array(z.string().regex(new RegExp(`^${WEEKDAY}(:${WEEKDAY})?$`), { message: 'expected a weekday or a range such as monday:friday' }))
+      .array(z.string().regex(new RegExp(`^${WEEKDAY}(:${WEEKDAY})?$`), { message: 'expected a weekday or a range such as monday:friday' }).superRefine(problemOf(weekdayRangeProblem)))
       .optional()
       .describe('Days of the week (e.g. saturday, monday:friday); unset means every day'),
     daysOfMonth: z
-      .array(z.string().regex(new RegExp(`^${DAY}(:${DAY})?$`), { message: 'expected a day of the month or a range such as 1:7 (negative counts from the end)' }))
+      .array(
+        z
+          .string()
+          .regex(new RegExp(`^${DAY}(:${DAY})?$`), { message: 'expected a day of the month or a range such as 1:7 (negative counts from the end)' })
+          .superRefine(problemOf(dayOfMonthRangeProblem)),
+      )
       .optional()
       .describe('Days of the month (e.g. "1:7", "-1"); unset means every day'),
     months: z
-      .array(z.string().regex(new RegExp(`^${MONTH}(:${MONTH})?$`), { message: 'expected a month or a range such as january:march' }))
+      .array(z.string().regex(new RegExp(`^${MONTH}(:${MONTH})?$`), { message: 'expected a month or a range such as january:march' }).superRefine(problemOf(monthRangeProblem)))
       .optional()
       .describe('Months (e.g. december, 1:3); unset means every month'),
     years: z
-      .array(z.string().regex(/^\d{4}(:\d{4})?$/, { message: 'expected a year or a range such as 2026:2027' }))
+      .array(z.string().regex(/^\d{4}(:\d{4})?$/, { message: 'expected a year or a range such as 2026:2027' }).superRefine(problemOf(yearRangeProblem)))
       .optional()
       .describe('Years (e.g. 2026); unset means every year'),
   })
@@ -123,6 +136,7 @@ export const alertmanagerValues = z
     resources: resources({ requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } }),
     externalUrl: z
       .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+      .superRefine(problemOf((u: string) => urlProblem(u)))
       .optional()
       .describe(
         'URL Alertmanager is reached at from outside (--web.external-url), used in notification links. Routes stay at / inside the pod (--web.route-prefix=/): a proxy serving a sub-path must strip it',
@@ -157,18 +171,19 @@ export const alertmanagerValues = z
           .strictObject({
             enabled: z.boolean().default(false).describe('Send critical and warning alerts to Slack'),
             secret: secretRef('the Slack incoming-webhook URL', { key: 'api-url' }),
-            channel: z.string().min(1).optional().describe("Slack channel; unset uses the webhook's own channel"),
+            channel: z.string().min(1).superRefine(problemOf(slackChannelProblem)).optional().describe("Slack channel; unset uses the webhook's own channel"),
           })
           .prefault({})
           .describe('Slack: critical and warning alerts'),
         email: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Send critical and warning alerts by email'),
-            to: z.string().min(3).optional().describe('Recipient address(es), comma-separated'),
-            from: z.string().min(3).optional().describe('Sender address'),
+            to: z.string().min(3).superRefine(problemOf(emailListProblem)).optional().describe('Recipient address(es), comma-separated'),
+            from: z.string().min(3).superRefine(problemOf(emailAddressProblem)).optional().describe('Sender address'),
             smarthost: z
               .string()
               .regex(/^[^\s:]+:\d{1,5}$/, { message: 'expected host:port' })
+              .superRefine(problemOf(hostPortProblem))
               .optional()
               .describe('SMTP server as host:port'),
             authUsername: z.string().min(1).optional().describe('SMTP user; unset sends without authentication'),
@@ -180,7 +195,7 @@ export const alertmanagerValues = z
         webhook: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Send critical and info alerts to a webhook'),
-            url: publicUrl('Webhook URL (not a secret: it is stored in a ConfigMap)'),
+            url: publicUrl('Webhook URL (not a secret: it is stored in a ConfigMap)', 'alertmanager.receivers.webhook.secret, sent as the Authorization header'),
             authorizationType: AUTHORIZATION_TYPE,
             secret: secretRef('the credential sent in the Authorization header (optional: unset sends none)', { key: 'token' }),
           })
@@ -189,7 +204,7 @@ export const alertmanagerValues = z
         heartbeat: z
           .strictObject({
             enabled: z.boolean().default(false).describe(`Send the always-firing Watchdog alert to a dead man's switch (otherwise it goes to the null receiver)`),
-            url: publicUrl(`Dead man's switch URL (not a secret), e.g. https://api.opsgenie.com/v2/heartbeats/<name>/ping`),
+            url: publicUrl(`Dead man's switch URL (not a secret), e.g. https://api.opsgenie.com/v2/heartbeats/<name>/ping`, 'alertmanager.receivers.heartbeat.secret, sent as the Authorization header'),
             authorizationType: AUTHORIZATION_TYPE,
             secret: secretRef('the credential sent in the Authorization header (optional: unset sends none)', { key: 'token' }),
             interval: duration('1m', 'How often the Watchdog is sent; keep well below the switch\'s expiry'),

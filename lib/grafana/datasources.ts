@@ -91,7 +91,7 @@ export function datasourcesProvisioning(v: GrafanaValues, links: DatasourceLinks
       uid: DATASOURCE_UIDS.prometheus,
       type: DATASOURCE_TYPES.prometheus,
       access: 'proxy',
-      url: datasourceUrl(v, links, 'prometheus'),
+      url: escapeProvisioning(datasourceUrl(v, links, 'prometheus')),
       isDefault: true,
       editable: false,
       jsonData: {
@@ -108,7 +108,7 @@ export function datasourcesProvisioning(v: GrafanaValues, links: DatasourceLinks
       uid: DATASOURCE_UIDS.alertmanager,
       type: DATASOURCE_TYPES.alertmanager,
       access: 'proxy',
-      url: datasourceUrl(v, links, 'alertmanager'),
+      url: escapeProvisioning(datasourceUrl(v, links, 'alertmanager')),
       editable: false,
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
     });
@@ -133,7 +133,7 @@ function elasticsearchDatasource(v: GrafanaValues, url: string): Record<string, 
     uid: DATASOURCE_UIDS.elasticsearch,
     type: DATASOURCE_TYPES.elasticsearch,
     access: 'proxy',
-    url,
+    url: escapeProvisioning(url),
     editable: false,
     ...auth,
     jsonData: {
@@ -177,7 +177,7 @@ function jaegerDatasource(url: string, on: ReadonlySet<DatasourceKey>): Record<s
     uid: DATASOURCE_UIDS.jaeger,
     type: DATASOURCE_TYPES.jaeger,
     access: 'proxy',
-    url,
+    url: escapeProvisioning(url),
     editable: false,
     jsonData,
   };

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
 import { enabled, image, optionalStorage, resources, secretRef } from '../values/types';
 import { plannedServiceUrl } from '../catalog/services';
+import { problemOf } from '../values/validators/refine';
+import { urlProblem } from '../values/validators/url';
 
 /** File name of a user dashboard: becomes a ConfigMap key and part of the ConfigMap name. */
 export const DASHBOARD_FILE_NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?\.json$/;
 
 function url(description: string) {
-  return z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional().describe(description);
+  return z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).superRefine(problemOf((u: string) => urlProblem(u))).optional().describe(description);
 }
 
 const adminValues = z

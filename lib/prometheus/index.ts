@@ -23,6 +23,8 @@ import { container, httpProbe, persistentStatefulSet, service, serviceAccount } 
 import { GraphContext, prometheusEdges } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
+import { ValuesError } from '../values/errors';
+import { byteSize, packBySize, partName } from '../values/validators/object-size';
 import { checkPrometheusConfig, PrometheusConfig, prometheusConfig } from './config';
 import { CONFIG_RELOADER, PROMETHEUS } from './constants';
 import { discoveryAccess, renderRbac } from './rbac';
@@ -74,7 +76,13 @@ export class Prometheus extends ComponentConstruct<PrometheusValues> {
     this.config = prometheusConfig(v, { externalLabels: props.externalLabels ?? {}, alertmanagers: props.alertmanagers ?? [], targets: this.targets });
     const data = configMapData(this.config, props.ruleFiles ?? {});
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: PROMETHEUS.configMap }, data: data.config });
-    new k8s.KubeConfigMap(this, 'rules', { metadata: { name: PROMETHEUS.rulesConfigMap }, data: data.rules });
+    // Rule files beyond one ConfigMap's size go to prometheus-rules-2, ...: all mounted into the rules folder.
+    const ruleParts = packBySize(Object.entries(data.rules), ([name, text]) => byteSize(name) + byteSize(text), ([name], bytes) => new ValuesError(`rule file ${name} is ${bytes} bytes, more than one ConfigMap holds`));
+    const ruleConfigMaps = ruleParts.map((part, i) => {
+      const name = partName(PROMETHEUS.rulesConfigMap, i);
+      new k8s.KubeConfigMap(this, partName('rules', i), { metadata: { name }, data: Object.fromEntries(part) });
+      return name;
+    });
 
     serviceAccount(this, 'sa', PROMETHEUS.name);
     renderRbac(this, this.namespace, discoveryAccess(this.config, this.targets));
@@ -83,7 +91,7 @@ export class Prometheus extends ComponentConstruct<PrometheusValues> {
       // Replicas scrape independently and differ slightly: keep each client (Grafana) on one of them.
       svc.addJsonPatch(JsonPatch.add('/spec/sessionAffinity', 'ClientIP'));
     }
-    this.statefulSet = statefulSet(this, identity, v);
+    this.statefulSet = statefulSet(this, identity, v, ruleConfigMaps);
   }
 
   public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
@@ -174,7 +182,7 @@ function prometheusArgs(v: PrometheusValues): string[] {
   ];
 }
 
-function statefulSet(scope: Construct, identity: AppIdentity, v: PrometheusValues): k8s.KubeStatefulSet {
+function statefulSet(scope: Construct, identity: AppIdentity, v: PrometheusValues, ruleConfigMaps: readonly string[]): k8s.KubeStatefulSet {
   const port = PROMETHEUS.port.name;
   const configMount = { name: 'config', mountPath: PROMETHEUS.configDir, readOnly: true };
   const rulesMount = { name: 'rules', mountPath: PROMETHEUS.rulesDir, readOnly: true };
@@ -220,7 +228,9 @@ function statefulSet(scope: Construct, identity: AppIdentity, v: PrometheusValue
       terminationGracePeriodSeconds: 600,
       volumes: [
         { name: 'config', configMap: { name: PROMETHEUS.configMap } },
-        { name: 'rules', configMap: { name: PROMETHEUS.rulesConfigMap } },
+        ruleConfigMaps.length === 1
+          ? { name: 'rules', configMap: { name: ruleConfigMaps[0] } }
+          : { name: 'rules', projected: { sources: ruleConfigMaps.map((name) => ({ configMap: { name } })) } },
       ],
     },
   });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { dnsLabel, duration, enabled, image, replicas, resources, storage } from '../values/types';
-import { durationMs } from './duration';
+import { labelKeyProblem } from '../values/validators/kubernetes';
+import { problemOf } from '../values/validators/refine';
+import { urlProblem } from '../values/validators/url';
+import { durationMs, sizeRangeProblem } from './duration';
 
 /** A Kubernetes label key (`app.kubernetes.io/name`) and value. */
 const LABEL_NAME = '([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)';
@@ -8,7 +11,8 @@ export const labelKey = z
   .string()
   .regex(new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${LABEL_NAME}$`), {
     message: 'expected a Kubernetes label key such as app.kubernetes.io/name',
-  });
+  })
+  .superRefine(problemOf(labelKeyProblem));
 export const labelValue = z.string().regex(new RegExp(`^${LABEL_NAME}?$`), { message: 'expected a Kubernetes label value' });
 
 /** Service labels a target's Services must all carry; never empty (that would select every Service). */
@@ -106,6 +110,7 @@ export const prometheusValues = z
     retentionSize: z
       .string()
       .regex(/^[0-9]+(B|KB|MB|GB|TB|PB|EB)$/, { message: 'expected a Prometheus size such as 45GB' })
+      .superRefine(problemOf(sizeRangeProblem))
       .default('45GB')
       .describe('Largest size of the TSDB before old blocks are deleted (--storage.tsdb.retention.size); keep below the volume size'),
     scrapeInterval: duration('15s', 'Default scrape interval'),
@@ -113,7 +118,7 @@ export const prometheusValues = z
     evaluationInterval: duration('15s', 'Rule evaluation interval'),
     storage: storage({ size: '50Gi' }),
     resources: resources({ requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } }),
-    externalUrl: z.string().optional().describe('URL Prometheus is reached at from outside (--web.external-url), used in alert links'),
+    externalUrl: z.string().superRefine(problemOf((u: string) => urlProblem(u))).optional().describe('URL Prometheus is reached at from outside (--web.external-url), used in alert links'),
     configReloader: z
       .strictObject({
         image: image({ repository: 'quay.io/prometheus-operator/prometheus-config-reloader', tag: 'v0.93.0' }),

@@ -17,6 +17,8 @@ import { monitoringRules } from './groups/monitoring';
 import type { AlertRule, RuleGroupDef } from './model';
 import { NativeGroup, nativeGroup, nativeUserGroup } from './render';
 import { GroupId, GROUP_IDS, RulesValues, rulesValues } from './values';
+import { ValuesError } from '../values/errors';
+import { byteSize, mebibytes, MAX_OBJECT_CONTENT_BYTES, packBySize, partName } from '../values/validators/object-size';
 
 export type { AlertRule, RuleGroupDef } from './model';
 export type { NativeGroup, NativeRule } from './render';
@@ -84,24 +86,36 @@ export function nativeGroups(values: RuleInputs): NativeGroup[] {
   const ours = ruleGroups(values).map((g) => nativeGroup(g, values.rules));
   const theirs = values.rules.additionalGroups.map((g) => nativeUserGroup(g, values.rules));
   const clash = theirs.find((g) => ours.some((o) => o.name === g.name));
-  if (clash) throw new Error(`rules.additionalGroups: group name ${clash.name} is already used by a built-in group`);
+  if (clash) throw new ValuesError(`rules.additionalGroups: group name ${clash.name} is already used by a built-in group`);
   return [...ours, ...theirs];
 }
 
 /**
  * Rule file name (`*.yaml`) -> content in Prometheus' native rule-file format:
- * one file per built-in group, plus `additional-rules.yaml` for user groups.
+ * one file per built-in group, plus `additional-rules.yaml` for user groups
+ * (`additional-rules-2.yaml`, ... when they would not fit one ConfigMap).
  */
 export function ruleFiles(values: RuleInputs): Record<string, string> {
   if (!values.rules.enabled) return {};
   const files: Record<string, string> = {};
   for (const g of ruleGroups(values)) files[`${g.name}.yaml`] = toYaml({ groups: [nativeGroup(g, values.rules)] });
-  const user = values.rules.additionalGroups.map((g) => nativeUserGroup(g, values.rules));
+  const user = values.rules.additionalGroups.map((g, index) => ({ index, yaml: toYaml({ groups: [nativeUserGroup(g, values.rules)] }) }));
   if (user.length) {
     nativeGroups(values); // refuses a user group named like one of ours
-    files[ADDITIONAL_RULES_FILE] = toYaml({ groups: user });
+    const parts = packBySize(user, (g) => byteSize(g.yaml), (g, bytes) => tooLargeGroup(values.rules, g.index, bytes));
+    parts.forEach((part, i) => {
+      // Each group rendered alone is `groups:\n- ...`: concatenating their items keeps one valid file.
+      files[partName(ADDITIONAL_RULES_FILE.replace(/\.yaml$/, ''), i, '.yaml')] = `groups:\n${part.map((g) => g.yaml.replace(/^groups:\n/, '')).join('')}`;
+    });
   }
   return files;
+}
+
+function tooLargeGroup(rules: RulesValues, index: number, bytes: number): ValuesError {
+  const name = rules.additionalGroups[index].name;
+  return new ValuesError(
+    `rules.additionalGroups.${index}: rule group ${JSON.stringify(name)} is ${mebibytes(bytes)}, more than one Kubernetes object holds (${mebibytes(MAX_OBJECT_CONTENT_BYTES)}): split it into smaller groups`,
+  );
 }
 
 /**
@@ -152,14 +166,23 @@ export const rulesComponent: ComponentDefinition<typeof rulesValues, 'rules'> = 
 };
 
 function prometheusRule(chart: Construct, v: RulesValues, groups: readonly NativeGroup[]): void {
-  new PrometheusRule(chart, 'rules', {
-    metadata: { name: PROMETHEUS_RULE.name, labels: v.prometheusRule.labels },
-    spec: {
-      groups: groups.map((g) => ({
-        name: g.name,
-        ...(g.interval ? { interval: g.interval } : {}),
-        rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
-      })),
-    },
+  // As many PrometheusRules as the groups need to stay under the object size limit (one for our own).
+  const ours = groups.length - v.additionalGroups.length;
+  const parts = packBySize(
+    groups.map((g, i) => ({ g, i })),
+    ({ g }) => byteSize(JSON.stringify(g)),
+    ({ i }, bytes) => tooLargeGroup(v, i - ours, bytes),
+  );
+  parts.forEach((part, i) => {
+    new PrometheusRule(chart, partName('rules', i), {
+      metadata: { name: partName(PROMETHEUS_RULE.name, i), labels: v.prometheusRule.labels },
+      spec: {
+        groups: part.map(({ g }) => ({
+          name: g.name,
+          ...(g.interval ? { interval: g.interval } : {}),
+          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+        })),
+      },
+    });
   });
 }

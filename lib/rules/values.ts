@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES } from '../catalog/alerting';
+import { isPrometheusDuration } from '../prometheus/duration';
 import { enabled } from '../values/types';
+import { labelKey, labelValue } from '../prometheus/values';
+import { goTemplateProblem } from '../values/validators/go-template';
+import { byteSize, mebibytes, MAX_OBJECT_CONTENT_BYTES } from '../values/validators/object-size';
+import { promqlProblem } from '../values/validators/promql';
+import { problemOf } from '../values/validators/refine';
+import { re2Problem } from '../values/validators/regex';
+import { urlProblem } from '../values/validators/url';
 import { ALERT_NAMES } from './names';
 
 /**
@@ -61,16 +69,19 @@ const application = z
     containerRegex: z
       .string()
       .min(1)
+      .superRefine(problemOf(re2Problem))
       .default('pynomaly.*')
       .describe('Regex of the container name(s) of the Pynomaly API in cAdvisor metrics (memory alerts)'),
     detectionComponentRegex: z
       .string()
       .min(1)
+      .superRefine(problemOf(re2Problem))
       .default('detection')
       .describe('Regex of the pynomaly_errors_total component label values counted as detection failures'),
     trainingComponentRegex: z
       .string()
       .min(1)
+      .superRefine(problemOf(re2Problem))
       .default('training')
       .describe('Regex of the pynomaly_errors_total component label values counted as training failures'),
   })
@@ -84,14 +95,14 @@ const optionalDuration = (description: string) =>
   z
     .string()
     .regex(PROMETHEUS_DURATION, { message: 'expected a Prometheus duration such as 5m or 1h' })
-    .refine((s) => s.length > 0, { message: 'expected a Prometheus duration such as 5m or 1h' })
+    .refine(isPrometheusDuration, { message: 'expected a Prometheus duration such as 5m or 1h' })
     .optional()
     .describe(description);
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const RECORD_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const stringMap = (what: string) =>
   z
-    .record(z.string().regex(LABEL_NAME, { message: `expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)` }), z.string())
+    .record(z.string().regex(LABEL_NAME, { message: `expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)` }), z.string().superRefine(problemOf((t: string) => goTemplateProblem(t))))
     .optional()
     .describe(what);
 
@@ -100,7 +111,7 @@ const userRule = z
   .strictObject({
     alert: z.string().regex(ALERT_NAME, { message: 'expected an alert name ([a-zA-Z_][a-zA-Z0-9_]*)' }).optional().describe('Alert name (alerting rule)'),
     record: z.string().regex(RECORD_NAME, { message: 'expected a metric name' }).optional().describe('Series name (recording rule)'),
-    expr: z.string().trim().min(1, { message: 'expr must not be empty' }).describe('PromQL expression'),
+    expr: z.string().trim().min(1, { message: 'expr must not be empty' }).superRefine(problemOf(promqlProblem)).describe('PromQL expression'),
     for: optionalDuration('How long the condition must hold before the alert fires'),
     labels: stringMap('Labels added to the alert or series'),
     annotations: stringMap('Annotations of the alert (summary, description, runbook_url)'),
@@ -139,6 +150,7 @@ export const rulesValues = z
     enabled: enabled(true, 'the Pynomaly alert rules'),
     runbookBaseUrl: z
       .url()
+      .superRefine(problemOf((u: string) => urlProblem(u)))
       .default('https://github.com/pynomaly/pynomaly-monitoring/blob/main/dist/runbooks.md')
       .describe("Base of every alert's runbook_url annotation; the alert adds #<alertname in lower case>"),
     groups: z
@@ -157,16 +169,21 @@ export const rulesValues = z
       .default([])
       .superRefine((groups, ctx) => {
         const seen = new Set<string>();
-        for (const g of groups) {
+        groups.forEach((g, i) => {
           if (seen.has(g.name)) ctx.addIssue({ code: 'custom', message: `rule group ${g.name} is defined twice` });
           seen.add(g.name);
-        }
+          // A group is never split: one too large for any object is refused here, naming its source.
+          const bytes = byteSize(JSON.stringify(g));
+          if (bytes > MAX_OBJECT_CONTENT_BYTES) {
+            ctx.addIssue({ code: 'custom', path: [i], message: `rule group ${JSON.stringify(g.name)} is ${mebibytes(bytes)}, more than one Kubernetes object holds (${mebibytes(MAX_OBJECT_CONTENT_BYTES)}): split it into smaller groups` });
+          }
+        });
       })
       .describe('Your own rule groups, in Prometheus rule format; alerts need labels severity, category and service and annotations summary and description'),
     prometheusRule: z
       .strictObject({
         enabled: enabled(true, 'a PrometheusRule (prometheus-operator) with the same rules, for an Operator-managed Prometheus (in dist/<env>/prometheus-operator/, never read by kubectl apply -f dist/<env>/)'),
-        labels: z.record(z.string(), z.string()).default({}).describe('Extra labels of the PrometheusRule, to match the ruleSelector of your Prometheus'),
+        labels: z.record(labelKey, labelValue).default({}).describe('Extra labels of the PrometheusRule, to match the ruleSelector of your Prometheus'),
       })
       .prefault({})
       .describe('PrometheusRule custom resource (needs the monitoring.coreos.com/v1 CRDs)'),

@@ -4,13 +4,13 @@
  * scalars replace; `null` removes a key (its default comes back), as in Helm.
  * Every error names its source (file or --set) and the key path.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { Values, valuesSchema } from './schema';
 import { ValuesError } from './errors';
 import { parseSet } from './set';
+import { checkValuesTree, MAX_SET_BYTES, parseValuesYaml, printable, quote, truncate } from './validators/input';
 
 export { ValuesError };
 
@@ -31,25 +31,10 @@ export function isTree(v: unknown): v is Tree {
 /** Reads a YAML values file into a layer; a missing, malformed or non-map file is a ValuesError. */
 export function readValuesFile(file: string, source = file): ValuesLayer {
   if (!existsSync(file)) throw new ValuesError(`${source}: file not found`);
-  if (statSync(file).isDirectory()) throw new ValuesError(`${source}: is a folder; expected a YAML values file`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ValuesError(`${source}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  // An empty or comments-only file is an empty layer, as in Helm (js-yaml calls it an error).
-  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) return { source, data: {} };
-  let data: unknown;
-  try {
-    data = yaml.load(text, { filename: file });
-  } catch (e) {
-    const err = e as yaml.YAMLException;
-    const where = err.mark ? `:${err.mark.line + 1}:${err.mark.column + 1}` : '';
-    throw new ValuesError(`${source}${where}: malformed YAML: ${err.reason ?? err.message}`);
-  }
+  const data = parseValuesYaml(file, source);
   if (data === undefined || data === null) return { source, data: {} };
   if (!isTree(data)) throw new ValuesError(`${source}: expected a map of values at the top level, got ${describe(data)}`);
+  checkValuesTree(data, source);
   return { source, data };
 }
 
@@ -77,9 +62,21 @@ export function resolveValues(userLayers: readonly ValuesLayer[]): Values {
   const merged = layers.reduce<Tree>((acc, l) => mergeValues(acc, l.data), {});
   const result = valuesSchema.safeParse(merged);
   if (result.success) return result.data;
-  const messages = result.error.issues.map((issue) => explainIssue(issue, layers));
+  // One problem per key: the first (a value several checks refuse is one mistake).
+  const seenPaths = new Set<string>();
+  const issues = result.error.issues.filter((issue) => {
+    const key = issue.path.map(String).join('\u0000');
+    if (seenPaths.has(key)) return false;
+    seenPaths.add(key);
+    return true;
+  });
+  const messages = [...new Set(issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => explainIssue(issue, layers)))];
+  if (issues.length > MAX_REPORTED_ISSUES) messages.push(`(${issues.length - MAX_REPORTED_ISSUES} more problems not shown)`);
   throw new ValuesError(messages.join('\n'));
 }
+
+/** Problems listed in one error; the rest are counted. */
+const MAX_REPORTED_ISSUES = 10;
 
 let defaultsCache: string | undefined;
 
@@ -110,8 +107,14 @@ export function collectLayers(opts: ValuesOptions): ValuesLayer[] {
   const layers: ValuesLayer[] = [];
   if (opts.baseLayer) layers.push({ source: `--env ${opts.env}`, data: opts.baseLayer });
   layers.push(readValuesFile(envFile, envSource));
-  for (const f of opts.valuesFiles ?? []) layers.push(readValuesFile(f, `--values ${f}`));
-  for (const s of opts.sets ?? []) layers.push({ source: `--set ${s}`, data: parseSet(s, `--set ${s}`) });
+  for (const f of opts.valuesFiles ?? []) layers.push(readValuesFile(f, `--values ${printable(truncate(f, 200))}`));
+  for (const s of opts.sets ?? []) {
+    const source = `--set ${printable(truncate(s))}`;
+    if (s.length > MAX_SET_BYTES) throw new ValuesError(`${source}: argument is ${s.length} characters long (at most ${MAX_SET_BYTES})`);
+    const data = parseSet(s, source);
+    checkValuesTree(data, source);
+    layers.push({ source, data });
+  }
   return layers;
 }
 
@@ -131,13 +134,16 @@ function explainIssue(issue: Issue, layers: readonly ValuesLayer[]): string {
       .map((key) => {
         const full = [...path, key];
         const hint = suggestKey(path, key);
-        return `${sourceOf(full, layers)}: ${full.join('.')}: unknown key${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`;
+        return printable(`${sourceOf(full, layers)}: ${truncate(full.join('.'), 200)}: unknown key${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`);
       })
       .join('\n');
   }
-  const got = valueAt(path, layers);
-  const gotText = got === undefined ? '' : `, got ${JSON.stringify(got)}`;
-  return `${sourceOf(path, layers)}: ${path.join('.') || '(top level)'}: ${issue.message}${gotText}`;
+  // A record key the key schema refused: say why, and show the key.
+  const keyIssue = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
+  const got = keyIssue ? path[path.length - 1] : valueAt(path, layers);
+  const message = keyIssue?.message ?? issue.message;
+  const gotText = got === undefined ? '' : `, got ${typeof got === 'string' ? quote(got) : truncate(JSON.stringify(got) ?? String(got))}`;
+  return printable(`${sourceOf(path, layers)}: ${truncate(path.join('.'), 200) || '(top level)'}: ${truncate(message, 300)}${gotText}`);
 }
 
 /**

@@ -4,6 +4,7 @@
  * and typed scalars (`true`/`false`, integers, `null`; anything else is a string).
  */
 import { ValuesError } from './errors';
+import { keyProblem, MAX_LIST_INDEX, quote } from './validators/input';
 
 type Tree = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export function parseSet(arg: string, source: string): Tree {
   const out: Tree = {};
   for (const assignment of splitUnescaped(arg, ',', true)) {
     const eq = indexOfUnescaped(assignment, '=');
-    if (eq <= 0) throw new ValuesError(`${source}: expected key=value, got ${JSON.stringify(assignment)}`);
+    if (eq <= 0) throw new ValuesError(`${source}: expected key=value, got ${quote(assignment)}`);
     const path = parseKey(assignment.slice(0, eq), source);
     const raw = assignment.slice(eq + 1);
     assign(out, path, parseValue(raw), source);
@@ -25,9 +26,17 @@ function parseKey(key: string, source: string): (string | number)[] {
   const path: (string | number)[] = [];
   for (const part of splitUnescaped(key, '.', false)) {
     const m = /^([^[\]]*)((\[\d+\])*)$/.exec(part);
-    if (!m || (m[1] === '' && !m[2])) throw new ValuesError(`${source}: malformed key ${JSON.stringify(key)}`);
-    if (m[1]) path.push(unescape(m[1]));
-    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) path.push(Number(idx[1]));
+    if (!m || (m[1] === '' && !m[2])) throw new ValuesError(`${source}: malformed key ${quote(key)}`);
+    if (m[1]) {
+      const name = unescape(m[1]);
+      const problem = keyProblem(name);
+      if (problem) throw new ValuesError(`${source}: ${quote(key)}: ${problem}`);
+      path.push(name);
+    }
+    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) {
+      if (idx[1].length > 6 || Number(idx[1]) > MAX_LIST_INDEX) throw new ValuesError(`${source}: ${quote(key)}: list index ${quote(idx[1], 20)} is over ${MAX_LIST_INDEX}`);
+      path.push(Number(idx[1]));
+    }
   }
   return path;
 }
@@ -54,7 +63,7 @@ function assign(tree: Tree, path: (string | number)[], value: unknown, source: s
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i];
     const nextIsIndex = typeof path[i + 1] === 'number';
-    const current: unknown = (node as Record<string | number, unknown>)[key];
+    const current: unknown = Object.hasOwn(node, key) ? (node as Record<string | number, unknown>)[key] : undefined;
     if (current === undefined || current === null) {
       const created = nextIsIndex ? [] : {};
       (node as Record<string | number, unknown>)[key] = created;

@@ -4,14 +4,15 @@
  * way everywhere (one source of truth per kind of value).
  */
 import { z } from 'zod';
+import { isPrometheusDuration } from '../prometheus/duration';
+import { dnsSubdomainProblem, imageRepositoryProblem, INT32_MAX, positiveQuantityProblem, requestsWithinLimits } from './validators/kubernetes';
+import { problemOf } from './validators/refine';
 
-/** A Prometheus duration (`30d`, `1h30m`, `15s`), as Prometheus' own parser accepts it. */
-const PROMETHEUS_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
-
+/** A Prometheus duration (`30d`, `1h30m`, `15s`), as Prometheus' own parser accepts it (in range, too). */
 export function duration(defaultValue: string, description: string) {
   return z
     .string()
-    .refine((s) => s === '0' || (s.length > 0 && PROMETHEUS_DURATION.test(s)), {
+    .refine(isPrometheusDuration, {
       message: 'expected a Prometheus duration such as 30d, 12h or 90s',
     })
     .default(defaultValue)
@@ -22,7 +23,7 @@ export function duration(defaultValue: string, description: string) {
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
 
 export function quantity(description: string) {
-  return z.string().regex(QUANTITY, { message: 'expected a Kubernetes quantity such as 500m, 256Mi or 2Gi' }).describe(description);
+  return z.string().regex(QUANTITY, { message: 'expected a Kubernetes quantity such as 500m, 256Mi or 2Gi' }).superRefine(problemOf(positiveQuantityProblem)).describe(description);
 }
 
 /** A DNS-1123 label: namespaces, object names. */
@@ -52,6 +53,9 @@ export function resources(defaults: ResourceDefaults) {
         })
         .prefault(defaults.limits.cpu ? { cpu: defaults.limits.cpu } : {}),
     })
+    .superRefine((r, ctx) => {
+      for (const issue of requestsWithinLimits(r)) ctx.addIssue({ code: 'custom', path: ['requests', issue.resource], message: issue.message });
+    })
     .prefault({})
     .describe('Container resources: requests and limits');
 }
@@ -65,7 +69,7 @@ export interface ImageDefaults {
 export function image(defaults: ImageDefaults) {
   return z
     .strictObject({
-      repository: z.string().min(1).default(defaults.repository).describe('Image repository'),
+      repository: z.string().min(1).superRefine(problemOf(imageRepositoryProblem)).default(defaults.repository).describe('Image repository'),
       tag: z
         .string()
         .regex(/^[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?$/, { message: 'expected an image tag' })
@@ -86,6 +90,7 @@ function storageFields(size: string) {
     size: quantity('Size of each PersistentVolumeClaim').default(size),
     storageClassName: z
       .string()
+      .superRefine(problemOf(dnsSubdomainProblem))
       .optional()
       .describe('StorageClass of the claims; unset uses the cluster default'),
   };
@@ -137,5 +142,5 @@ export function secretRef(what: string, defaults: { key: string; name?: string }
 }
 
 export function replicas(defaultValue: number, description = 'Number of replicas') {
-  return z.int().min(1, { message: 'expected an integer >= 1' }).default(defaultValue).describe(description);
+  return z.int().min(1, { message: 'expected an integer >= 1' }).max(INT32_MAX, { message: `expected an integer <= ${INT32_MAX}` }).default(defaultValue).describe(description);
 }

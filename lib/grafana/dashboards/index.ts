@@ -2,9 +2,10 @@
  * The dashboards Grafana provisions: ours, built from typed code, and the
  * user's own from the values, each checked and serialized the same way.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ValuesError } from '../../values/errors';
+import { checkValuesTree, MAX_LARGE_STRING, readTextFile } from '../../values/validators/input';
 import type { RuleThresholds } from '../../rules/values';
 import type { RulesValues } from '../../rules/values';
 import { DatasourceKey, enabledDatasources } from '../datasources';
@@ -110,6 +111,7 @@ export function additionalDashboards(v: GrafanaValues, cwd: string = process.cwd
       } catch (e) {
         throw new ValuesError(`${source}: not valid JSON: ${(e as Error).message}`);
       }
+      checkValuesTree(parsed, source);
       const model = withoutInstanceId(checkDashboardModel(parsed, source));
       return { fileName, uid: model.uid, title: model.title, json: stableJson(model), source };
     });
@@ -121,8 +123,9 @@ function readDashboardSource(key: string, content: string, cwd: string): { text:
   const source = `${key} (file ${path})`;
   if (!existsSync(path)) throw new ValuesError(`${key}: dashboard file ${path} not found (paths are relative to the current directory, ${cwd})`);
   try {
-    return { text: readFileSync(path, 'utf8'), source };
+    return { text: readTextFile(path, source, MAX_LARGE_STRING), source };
   } catch (e) {
+    if (e instanceof ValuesError) throw e;
     throw new ValuesError(`${source}: cannot read: ${(e as Error).message}`);
   }
 }
