@@ -251,15 +251,34 @@ describeWithTool('amtool', 'Alertmanager config', (amtool) => {
     expect(receiversFor('every-receiver', alert('critical', 'application'), ['critical']).status).not.toBe(0);
   });
 
-  /** Shipped environments: no team and no dead man's switch enabled. */
-  const DEFAULT_TABLE: [string, Record<string, string>, string[]][] = [
+  /** Dev, as shipped: no team and no dead man's switch (it notifies nobody; its values say so). */
+  const DEV_TABLE: [string, Record<string, string>, string[]][] = [
     ['critical', alert('critical', 'application'), ['critical']],
     ['warning', alert('warning', 'infrastructure'), ['warning']],
     ['info', alert('info', 'monitoring'), ['info']],
     ['Watchdog to null', { alertname: WATCHDOG_ALERT, severity: 'none' }, ['null']],
   ];
+  /** Staging and prod, as shipped: application and infrastructure alerts also reach their teams. */
+  const TEAM_TABLE: [string, Record<string, string>, string[]][] = [
+    ['critical application to its team, and pages', alert('critical', 'application'), ['team-application', 'critical']],
+    ['warning application to its team', alert('warning', 'application'), ['team-application', 'warning']],
+    ['critical infrastructure to its team, and pages', alert('critical', 'infrastructure'), ['team-infrastructure', 'critical']],
+    ['warning infrastructure to its team', alert('warning', 'infrastructure'), ['team-infrastructure', 'warning']],
+    ['monitoring has no team: severity only', alert('warning', 'monitoring'), ['warning']],
+    ['info never reaches a team', alert('info', 'application'), ['info']],
+    ['Watchdog to null', { alertname: WATCHDOG_ALERT, severity: 'none' }, ['null']],
+  ];
+  const SHIPPED: [string, [string, Record<string, string>, string[]][]][] = [
+    ['dev', DEV_TABLE],
+    ['staging', TEAM_TABLE],
+    ['prod', TEAM_TABLE],
+  ];
 
-  test.each(ENVIRONMENTS.flatMap((env) => DEFAULT_TABLE.map(([c, l, e]) => [env, c, l, e] as const)))('%s routing: %s', (env, _case, labels, expected) => {
+  test('every environment has its routing table', () => {
+    expect(SHIPPED.map(([env]) => env).sort()).toEqual([...ENVIRONMENTS].sort());
+  });
+
+  test.each(SHIPPED.flatMap(([env, table]) => table.map(([c, l, e]) => [env, c, l, e] as const)))('%s routing: %s', (env, _case, labels, expected) => {
     const r = receiversFor(env, labels, expected);
     expect([r.status, r.receivers]).toEqual([0, expected.join(',')]);
   });
