@@ -157,7 +157,12 @@ export function monitoringStack(): DashboardSpec {
           statPanel({ title: 'Firing alerts', queries: [{ expr: `max(${M.alertmanager_alerts}${job(JOBS.alertmanager, { state: 'active' })})` }], unit: 'short', thresholds: [[1, 'orange']] }),
           statPanel({ title: 'Suppressed alerts', queries: [{ expr: `max(${M.alertmanager_alerts}${job(JOBS.alertmanager, { state: 'suppressed' })})` }], unit: 'short' }),
           statPanel({ title: 'Active silences', queries: [{ expr: `max(${M.alertmanager_silences}${job(JOBS.alertmanager, { state: 'active' })})` }], unit: 'short' }),
-          statPanel({ title: 'Cluster members', queries: [{ expr: `max(${M.alertmanager_cluster_members}${AM})` }], unit: 'short' }),
+          statPanel({
+            title: 'Cluster members',
+            description: 'Members of the gossip cluster; with clustering off (one replica) no member metric exists, so the Alertmanagers up are counted',
+            queries: [{ expr: `max(${M.alertmanager_cluster_members}${AM}) or count(${M.up}${AM} == 1)` }],
+            unit: 'short',
+          }),
           statPanel({
             title: 'Distinct configs',
             description: 'Number of different configuration hashes among the replicas: more than 1 means they disagree',
