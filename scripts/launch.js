@@ -87,6 +87,8 @@ function run(app) {
   const source = readFileSync(BUNDLE, 'utf8');
   const key = identity(BUNDLE).replace(/:/g, '-');
   const cacheFile = `${BUNDLE}.${process.version}.${process.arch}.${key}.cache`;
+  // What the app derives from its own code alone (the values JSON schema) is cached under the same key.
+  process.env.PYNOMALY_BUNDLE_CACHE = `${BUNDLE}.${key}`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -106,7 +108,11 @@ function saveCache(app, script, cacheFile) {
   try {
     writeAtomic(cacheFile, script.createCachedData());
     const mine = relative(BUILD, cacheFile);
-    for (const f of readdirSync(BUILD)) if (f.startsWith(`${app}.js.`) && f.endsWith('.cache') && f !== mine) rmSync(join(BUILD, f), { force: true });
+    const key = mine.split('.').slice(-2, -1)[0];
+    for (const f of readdirSync(BUILD)) {
+      const stale = f.startsWith(`${app}.js.`) && f !== mine && !f.includes(`.${key}.`) && (f.endsWith('.cache') || f.endsWith('.json'));
+      if (stale) rmSync(join(BUILD, f), { force: true });
+    }
   } catch {
     // A read-only build folder only costs speed.
   }

@@ -4,7 +4,7 @@
  * scalars replace; `null` removes a key (its default comes back), as in Helm.
  * Every error names its source (file or --set) and the key path.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { Values, valuesSchema } from './schema';
@@ -184,10 +184,35 @@ function valueAt(path: readonly string[], layers: readonly ValuesLayer[]): unkno
 
 let jsonSchemaCache: Record<string, unknown> | undefined;
 
-/** The JSON Schema of the values (input side: every key optional). */
+/**
+ * The JSON Schema of the values (input side: every key optional). It is a pure
+ * function of the code, so the launcher lets the bundle keep it beside its code
+ * cache, under the same key (the bundle's identity): a schema made for another
+ * bundle is never read.
+ */
 export function valuesJsonSchema(): Record<string, unknown> {
-  jsonSchemaCache ??= z.toJSONSchema(valuesSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  jsonSchemaCache ??= cachedForThisBundle('values-schema.json', () => z.toJSONSchema(valuesSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
   return jsonSchemaCache;
+}
+
+/** `make()`, read from or written to the bundle's cache (PYNOMALY_BUNDLE_CACHE, set by scripts/launch.js) when there is one. */
+function cachedForThisBundle<T>(name: string, make: () => T): T {
+  const prefix = process.env.PYNOMALY_BUNDLE_CACHE;
+  if (!prefix) return make();
+  const file = `${prefix}.${name}`;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    const made = make();
+    try {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(made));
+      renameSync(tmp, file);
+    } catch {
+      // A read-only build folder only costs speed.
+    }
+    return made;
+  }
 }
 
 /** The known sibling key closest to `key` (edit distance), if any is close. */
