@@ -129,7 +129,7 @@ const maintenanceWindow = z
 export const alertmanagerValues = z
   .strictObject({
     enabled: enabled(true, 'Alertmanager'),
-    image: image({ repository: 'quay.io/prometheus/alertmanager', tag: 'v0.29.0' }),
+    image: image({ repository: 'quay.io/prometheus/alertmanager', tag: 'v0.34.0' }),
     replicas: replicas(1, 'Alertmanager replicas; more than one forms a gossip cluster (through the headless Service) that deduplicates notifications'),
     retention: duration('120h', 'How long silences and the notification log are kept (--data.retention)'),
     storage: storage({ size: '2Gi' }),

@@ -121,7 +121,7 @@ export const prometheusValues = z
     externalUrl: z.string().superRefine(problemOf((u: string) => urlProblem(u))).optional().describe('URL Prometheus is reached at from outside (--web.external-url), used in alert links'),
     configReloader: z
       .strictObject({
-        image: image({ repository: 'quay.io/prometheus-operator/prometheus-config-reloader', tag: 'v0.93.0' }),
+        image: image({ repository: 'quay.io/prometheus-operator/prometheus-config-reloader', tag: 'v0.93.1' }),
         resources: resources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } }),
       })
       .prefault({})
