@@ -170,6 +170,7 @@ export const METRICS = {
   elasticsearch_jvm_memory_max_bytes: m('elasticsearch-exporter', 'gauge', 'elasticsearch_jvm_memory_max_bytes', ['area', 'cluster', 'host', 'name'], 'JVM memory limit'),
   elasticsearch_indices_docs: m('elasticsearch-exporter', 'gauge', 'elasticsearch_indices_docs', ['cluster', 'host', 'name'], 'Documents on the node'),
   elasticsearch_indices_indexing_index_total: m('elasticsearch-exporter', 'counter', 'elasticsearch_indices_indexing_index_total', ['cluster', 'host', 'name'], 'Documents indexed'),
+  elasticsearch_ilm_index_status: m('elasticsearch-exporter', 'gauge', 'elasticsearch_ilm_index_status', ['index', 'phase', 'action', 'step'], '1 for the current ILM phase/action/step of an index (step ERROR: its policy failed); needs the exporter\'s --collector.ilm'),
   elasticsearch_indices_search_query_total: m('elasticsearch-exporter', 'counter', 'elasticsearch_indices_search_query_total', ['cluster', 'host', 'name'], 'Search queries'),
 
   // --- kubelet / cAdvisor (container metrics) ---------------------------------------------------------

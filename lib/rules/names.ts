@@ -26,6 +26,9 @@ export const ALERTS = {
   PostgreSQLDown: 'PostgreSQLDown',
   ElasticsearchClusterNotHealthy: 'ElasticsearchClusterNotHealthy',
   ElasticsearchHighPendingTasks: 'ElasticsearchHighPendingTasks',
+  ElasticsearchUnreachable: 'ElasticsearchUnreachable',
+  ElasticsearchDiskWatermark: 'ElasticsearchDiskWatermark',
+  ElasticsearchIlmErrors: 'ElasticsearchIlmErrors',
   // monitoring of the monitoring
   Watchdog: WATCHDOG_ALERT,
   PrometheusConfigReloadFailed: 'PrometheusConfigReloadFailed',
