@@ -15,6 +15,7 @@
  * it pass `-Ecluster.initial_master_nodes` with the names of the initial nodes.
  * A node that has already joined a cluster ignores the setting anyway.
  */
+import { prepareConfigScript } from '../logs/prepare-config';
 import { toYaml } from '../synth/yaml';
 import { DISK_WATERMARKS, ELASTICSEARCH } from './constants';
 import type { ElasticsearchValues } from './values';
@@ -132,13 +133,7 @@ export function startScript(input: ElasticsearchConfigInput): string {
  * keystore there), then our elasticsearch.yml over it.
  */
 export function prepareScript(): string {
-  return [
-    '#!/bin/bash',
-    'set -euo pipefail',
-    `cp -a ${ELASTICSEARCH.configDir}/. /mnt/config-local/`,
-    `cp ${ELASTICSEARCH.staticConfigDir}/elasticsearch.yml /mnt/config-local/elasticsearch.yml`,
-    '',
-  ].join('\n');
+  return prepareConfigScript(ELASTICSEARCH.configDir, ELASTICSEARCH.staticConfigDir, ['elasticsearch.yml']);
 }
 
 /** Seconds the preStop hook waits: the endpoints controller takes the node out of the client Service before SIGTERM. */

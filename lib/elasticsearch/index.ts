@@ -26,11 +26,11 @@ import { z } from 'zod';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, ServiceEndpoint, serviceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { containerSecurityContext } from '../core/security';
 import { checksum, container, persistentStatefulSet, resourceRequirements, imageRef, secretFilesVolume, service } from '../core/workload';
 import { edgeTo, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import type { ElasticsearchClientAccess } from '../grafana';
+import { prepareConfigContainer } from '../logs/prepare-config';
 import { ValuesError } from '../values/errors';
 import { ELASTIC_PASSWORD_FILE, elasticsearchYml, MAX_MAP_COUNT, PRE_STOP_SECONDS, prepareScript, scheme, startScript } from './config';
 import { ELASTICSEARCH } from './constants';
@@ -177,19 +177,7 @@ function statefulSet(scope: Construct, identity: AppIdentity, v: ElasticsearchVa
       securityContext: { privileged: true, runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } },
     });
   }
-  initContainers.push({
-    name: 'prepare-config',
-    image: imageRef(v.image),
-    imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/bash', `${ELASTICSEARCH.staticConfigDir}/prepare.sh`],
-    resources: resourceRequirements({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } }),
-    volumeMounts: [
-      { name: 'config-local', mountPath: '/mnt/config-local' },
-      { name: 'config', mountPath: ELASTICSEARCH.staticConfigDir, readOnly: true },
-    ],
-    securityContext: containerSecurityContext(),
-    terminationMessagePolicy: 'FallbackToLogsOnError',
-  });
+  initContainers.push(prepareConfigContainer(v.image, ELASTICSEARCH.staticConfigDir));
   const volumes: k8s.Volume[] = [
     { name: 'config', configMap: { name: ELASTICSEARCH.configMap, defaultMode: 0o555 } },
     { name: 'config-local', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },

@@ -29,6 +29,7 @@ export const ALERTS = {
   ElasticsearchUnreachable: 'ElasticsearchUnreachable',
   ElasticsearchDiskWatermark: 'ElasticsearchDiskWatermark',
   ElasticsearchIlmErrors: 'ElasticsearchIlmErrors',
+  LogstashDown: 'LogstashDown',
   // monitoring of the monitoring
   Watchdog: WATCHDOG_ALERT,
   PrometheusConfigReloadFailed: 'PrometheusConfigReloadFailed',

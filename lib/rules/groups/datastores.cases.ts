@@ -22,6 +22,7 @@ export function datastoreCases(v: RulesValues): AlertCase[] {
     ...elasticsearchUnreachable(),
     ...diskWatermark(),
     ...ilmErrors(),
+    ...logstashDown(),
   ];
 }
 
@@ -128,5 +129,19 @@ function ilmErrors(): AlertCase[] {
     { alert, title: 'an index in ILM step ERROR for 15m fires', input: statuses(true, 20), at: 16, expect: [fires('warning', EXPORTER_ALERT, 1)] },
     { alert, title: 'an index in ERROR for less than 15m stays silent', input: statuses(true, 20), at: 14, expect: [] },
     { alert, title: 'indices in other steps stay silent', input: statuses(false, 20), at: 16, expect: [] },
+  ];
+}
+
+function logstashDown(): AlertCase[] {
+  const alert = ALERTS.LogstashDown;
+  const POD = { job: JOBS.logstash, namespace: 'logging', instance: '10.0.3.4:9198', pod: 'logstash-7d9f8b6c5-x2x9k' } as const;
+  const ALERT = { namespace: POD.namespace, job: POD.job, pod: POD.pod };
+  const infoUp = (values: string) => ({ series: series(M.logstash_info_up, POD), values });
+  const scraped = (values: string) => ({ series: series(M.up, POD), values });
+  return [
+    { alert, title: 'the monitoring API unreachable for 2m fires', input: [infoUp(step(1, 2, 0, 5)), scraped(gauge(1, 7))], at: 5, expect: [fires('critical', ALERT, 0)] },
+    { alert, title: 'unreachable for less than 2m stays silent', input: [infoUp(step(1, 4, 0, 3)), scraped(gauge(1, 7))], at: 5, expect: [] },
+    { alert, title: 'the pod unscrapable fires', input: [infoUp('1+0x2 _x8'), scraped(step(1, 3, 0, 7))], at: 10, expect: [fires('critical', ALERT, 0)] },
+    { alert, title: 'Logstash up stays silent', input: [infoUp(gauge(1, 7)), scraped(gauge(1, 7))], at: 7, expect: [] },
   ];
 }

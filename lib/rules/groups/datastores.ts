@@ -13,7 +13,7 @@ import type { RulesValues } from '../values';
 import { DISK_WATERMARKS } from '../../elasticsearch/constants';
 
 export function datastoreRules(v: RulesValues): AlertRule[] {
-  return [redisDown(), postgresDown(), elasticsearchUnreachable(), ...elasticsearchHealth(), elasticsearchPendingTasks(v), ...elasticsearchDiskWatermark(), elasticsearchIlmErrors()];
+  return [redisDown(), postgresDown(), elasticsearchUnreachable(), ...elasticsearchHealth(), elasticsearchPendingTasks(v), ...elasticsearchDiskWatermark(), elasticsearchIlmErrors(), logstashDown()];
 }
 
 function redisDown(): AlertRule {
@@ -153,5 +153,24 @@ function elasticsearchPendingTasks(v: RulesValues): AlertRule {
     threshold: `> ${limit} pending tasks`,
     summary: 'Elasticsearch cluster {{ $labels.es_cluster }} has {{ $value }} pending tasks',
     description: `Elasticsearch cluster {{ $labels.es_cluster }} has had more than ${limit} pending cluster-state tasks for 10 minutes: the master cannot keep up (mapping or shard churn).`,
+  };
+}
+
+/**
+ * Logstash's exporter sidecar reports whether it reaches Logstash's monitoring
+ * API; the sidecar unscrapable (the pod gone or not running) counts too.
+ */
+function logstashDown(): AlertRule {
+  return {
+    name: ALERTS.LogstashDown,
+    expr: `${by('max', ['namespace', 'job', 'pod'], sel(M.logstash_info_up))} == 0\nor\n${by('max', ['namespace', 'job', 'pod'], sel(M.up, { job: JOBS.logstash }))} == 0`,
+    for: '2m',
+    severity: 'critical',
+    category: 'infrastructure',
+    service: SERVICES.logstash,
+    threshold: 'logstash_info_up == 0 or its exporter down',
+    summary: 'Logstash {{ $labels.pod }} is down',
+    description:
+      "For 2 minutes Logstash {{ $labels.pod }} has not answered on its monitoring API, or its pod could not be scraped: the application's logs are not received (shippers retry or drop them) and nothing reaches Elasticsearch.",
   };
 }
