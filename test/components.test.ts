@@ -34,7 +34,7 @@ function switchOff(key: string): string[] {
 }
 
 /** Components that cannot run without another of ours (Logstash writes to our Elasticsearch). */
-const DEPENDENTS: Readonly<Record<string, readonly string[]>> = { elasticsearch: ['logstash'] };
+const DEPENDENTS: Readonly<Record<string, readonly string[]>> = { elasticsearch: ['logstash', 'kibana'] };
 
 test('a component whose dependency is switched off is refused, naming the switch', () => {
   expect(() => envObjects(ENV, { sets: ['elasticsearch.enabled=false', 'grafana.datasources.elasticsearch.enabled=false'] })).toThrow(
