@@ -55,9 +55,10 @@ describe('ports line up: pipeline, container, Service, NetworkPolicy', () => {
 });
 
 describe('index names line up', () => {
-  test.each(['dev', 'prod'])('%s: the outputs write <family prefix>YYYY.MM.dd for each family readers query', (env) => {
+  test.each(['dev', 'prod'])('%s: the outputs write the data stream <family prefix><env> of each family readers query', (env) => {
     const outputs = parsed(env).filter((p) => p.section === 'output');
-    expect(outputs.map((o) => o.attributes.index)).toEqual(INDEX_FAMILIES.map((f) => `${indexPrefix(f)}%{+YYYY.MM.dd}`));
+    expect(outputs.map((o) => o.attributes.index)).toEqual(INDEX_FAMILIES.map((f) => `${indexPrefix(f)}${env}`));
+    expect(outputs.map((o) => o.attributes.action)).toEqual(INDEX_FAMILIES.map(() => 'create'));
     for (const f of INDEX_FAMILIES) expect(LOG_INDEX_PATTERNS[f]).toBe(`${indexPrefix(f)}*`);
     const ds = yaml.load(configMapDataOf(envObjects(env), 'grafana-datasources')['datasources.yaml']) as { datasources: { type: string; url: string; jsonData: { index: string } }[] };
     const grafana = ds.datasources.find((d) => d.type === 'elasticsearch')!;

@@ -40,11 +40,12 @@ function stack(env: string, sets: readonly string[] = []): Stack {
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
   const pods = new Map(
     objects
-      .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+      .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'Job')
       .map((o) => {
         const template = podTemplateOf(o);
         const pod: PodEndpoint = { kind: 'pod', namespace, labels: template.metadata.labels, ports: template.spec.containers.flatMap((c) => c.ports ?? []) };
-        return [o.metadata.name, pod] as const;
+        // A Job's name carries a digest (lib/logs-bootstrap): pods are known by their app name.
+        return [template.metadata.labels['app.kubernetes.io/name'] ?? o.metadata.name, pod] as const;
       }),
   );
   return { namespace, objects, policies, pods };
@@ -107,7 +108,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
   const grafana = podOf(s, 'grafana');
 
   test('a default deny for the namespace, then one policy per component, each selecting exactly its pods', () => {
-    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap']);
     const deny = s.policies[0];
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [name]]);
@@ -343,7 +344,7 @@ describe('values that open more', () => {
 
   test('defaultDeny=false leaves pods the stack does not deploy alone, and still isolates ours', () => {
     const s = stack('prod', ['networkPolicies.defaultDeny=false']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap']);
     const exporter = foreignPod(s.namespace, { 'app.kubernetes.io/name': 'node-exporter' });
     expect(allows(s.policies, podOf(s, 'prometheus'), exporter, 9100)).toBe(true);
     expect(allows(s.policies, foreignPod('pynomaly', {}), podOf(s, 'grafana'), 3000)).toBe(false);
@@ -385,7 +386,7 @@ describe('switches', () => {
 
   test('prometheus switched off: no policy, and Grafana accepts nobody but the configured users', () => {
     const s = stack('prod', [...switchedOff('prometheus'), 'networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap']);
     const grafana = findObject(s.objects, 'NetworkPolicy', 'grafana') as unknown as NetworkPolicy;
     expect(grafana.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 3000, protocol: 'TCP' }] }]);
   });

@@ -49,6 +49,11 @@ export const elasticsearchValues = z
       .min(0)
       .optional()
       .describe('Replicas of each log index; unset: 0 with one node (a replica could never be placed: yellow forever), 1 with several'),
+    logRetention: z
+      .string()
+      .regex(/^[1-9]\d*[dh]$/, { message: 'expected a number of days or hours such as 30d or 12h' })
+      .default('30d')
+      .describe('How long log indices are kept after they roll over (the delete phase of the ILM policy the bootstrap Job installs)'),
     security: z
       .strictObject({
         enabled: z

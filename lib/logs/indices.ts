@@ -1,6 +1,6 @@
 /**
  * The three index families of the Pynomaly logs, declared once (from the log
- * contract of lib/catalog/logs.ts): Logstash writes `<prefix>YYYY.MM.dd`,
+ * contract of lib/catalog/logs.ts): Logstash writes the data stream `<prefix><environment>`,
  * and the index templates, the ILM policy, the data views and Grafana's
  * datasource read `<prefix>*`.
  */
@@ -20,7 +20,11 @@ export function indexPattern(family: IndexFamily): string {
   return LOG_INDEX_PATTERNS[family];
 }
 
-/** The daily index Logstash writes, in its sprintf syntax: `pynomaly-logs-%{+YYYY.MM.dd}`. */
-export function logstashIndex(family: IndexFamily): string {
-  return `${indexPrefix(family)}%{+YYYY.MM.dd}`;
+/**
+ * The data stream Logstash writes: `pynomaly-logs-<environment>` (its backing
+ * indices are rolled over daily and deleted by the ILM policy; see
+ * bootstrap-requests.ts). Readers match it with `pynomaly-logs-*`.
+ */
+export function dataStreamName(family: IndexFamily, environment: string): string {
+  return `${indexPrefix(family)}${environment}`;
 }

@@ -11,7 +11,7 @@
  * `\b`, quantifiers.
  */
 import { LOG_FIELDS } from '../catalog/logs';
-import { IndexFamily, logstashIndex } from '../logs/indices';
+import { dataStreamName, IndexFamily } from '../logs/indices';
 import { LOGSTASH_INPUTS } from './constants';
 
 /** Error categories, first match wins (authorization before validation: "invalid token"). */
@@ -187,7 +187,9 @@ function elasticsearchOutput(p: PipelineInput, family: IndexFamily): string[] {
     'elasticsearch {',
     ...indent([
       `hosts => [${q(p.elasticsearchUrl)}]`,
-      `index => ${q(logstashIndex(family))}`,
+      `index => ${q(dataStreamName(family, p.environment))}`,
+      // A data stream (the bootstrap's index templates) takes only creates.
+      'action => "create"',
       // Templates and ILM are installed by the bootstrap; Logstash must not install its own.
       'manage_template => false',
       'ilm_enabled => false',
