@@ -6,9 +6,13 @@
  * and one line here.
  */
 import { alertmanagerComponent } from './alertmanager';
+import { elasticsearchComponent } from './elasticsearch';
 import { grafanaComponent } from './grafana';
+import { kibanaComponent } from './kibana';
+import { logsBootstrapComponent } from './logs-bootstrap';
+import { logstashComponent } from './logstash';
 import { networkPoliciesComponent } from './network';
 import { prometheusComponent } from './prometheus';
 import { rulesComponent } from './rules';
 
-export const COMPONENTS = [prometheusComponent, rulesComponent, alertmanagerComponent, grafanaComponent, networkPoliciesComponent] as const;
+export const COMPONENTS = [prometheusComponent, rulesComponent, alertmanagerComponent, grafanaComponent, elasticsearchComponent, logstashComponent, kibanaComponent, logsBootstrapComponent, networkPoliciesComponent] as const;

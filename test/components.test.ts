@@ -30,8 +30,17 @@ test('every component of the registry has an enabled switch, and no other values
 
 /** What a user sets to switch a component off: with Grafana's datasource for it, if Grafana has one. */
 function switchOff(key: string): string[] {
-  return [`${key}.enabled=false`, ...(key in defaults.grafana.datasources ? [`grafana.datasources.${key}.enabled=false`] : [])];
+  return [`${key}.enabled=false`, ...(key in defaults.grafana.datasources ? [`grafana.datasources.${key}.enabled=false`] : []), ...(DEPENDENTS[key] ?? []).map((d) => `${d}.enabled=false`)];
 }
+
+/** Components that cannot run without another of ours (Logstash writes to our Elasticsearch). */
+const DEPENDENTS: Readonly<Record<string, readonly string[]>> = { elasticsearch: ['logstash', 'kibana', 'logsBootstrap'] };
+
+test('a component whose dependency is switched off is refused, naming the switch', () => {
+  expect(() => envObjects(ENV, { sets: ['elasticsearch.enabled=false', 'grafana.datasources.elasticsearch.enabled=false'] })).toThrow(
+    'logstash.enabled: Logstash writes to our Elasticsearch, which elasticsearch.enabled=false switches off',
+  );
+});
 
 describe.each(keys)('%s.enabled=false', (key) => {
   const sets = switchOff(key);
@@ -61,7 +70,8 @@ describe.each(keys)('%s.enabled=false', (key) => {
     const text = JSON.stringify(objects);
     if (!isMonitoringComponent(built)) return expect(built === undefined || !('services' in built)).toBe(true);
     expect(objects.map((o) => (o.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name'])).not.toContain(built.appName);
-    expect(built.services.length).toBeGreaterThan(0);
+    // A component without Services (the logs bootstrap Job): its workload is gone.
+    if (built.services.length === 0) expect(objects.filter((o) => o.metadata.name.startsWith(`${built.appName}-`)).map((o) => o.kind)).toEqual([]);
     for (const s of built.services) {
       expect([s.service, text.includes(`${s.service}.${s.namespace}.svc`)]).toEqual([s.service, false]);
       expect([s.service, text.includes(`//${s.service}.`)]).toEqual([s.service, false]);
@@ -77,7 +87,7 @@ describe.each(keys.filter((k) => k in defaults.grafana.datasources))('%s.enabled
   });
   test('is accepted with the datasource pointed at an existing server', () => {
     const url = `http://${component}.elsewhere.example:9000`;
-    const objects = envObjects(ENV, { sets: [`${component}.enabled=false`, `grafana.datasources.${component}.url=${url}`] });
+    const objects = envObjects(ENV, { sets: [`${component}.enabled=false`, `grafana.datasources.${component}.url=${url}`, ...(DEPENDENTS[component] ?? []).map((d) => `${d}.enabled=false`)] });
     expect(JSON.stringify(objects)).toContain(url);
   });
 });

@@ -240,7 +240,8 @@ describe('datasources', () => {
 
   test('Elasticsearch reads pynomaly-logs-* on @timestamp (parsed by Logstash from the app timestamp)', () => {
     const es = byType('elasticsearch');
-    expect(es.url).toBe('http://elasticsearch.mon.svc:9200');
+    // Our Elasticsearch has security on by default: TLS.
+    expect(es.url).toBe('https://elasticsearch.mon.svc:9200');
     expect(es.jsonData).toMatchObject({ index: 'pynomaly-logs-*', timeField: '@timestamp' });
   });
 
@@ -296,7 +297,10 @@ describe('datasources', () => {
   });
 
   test('no credential is written: Elasticsearch basic auth is read from a mounted Secret', () => {
-    expect(configData(defaults, GRAFANA.datasourcesConfigMap)['datasources.yaml']).not.toMatch(/password|basicAuth/i);
+    // Defaults (our Elasticsearch with security on): credentials and CA are file references only.
+    const byDefault = datasources(defaults).datasources.find((d) => d.type === 'elasticsearch')!;
+    expect([byDefault.basicAuthUser, ...Object.values(byDefault.secureJsonData ?? {})].every((x) => /^\$__file\{[^}]+\}$/.test(x ?? ''))).toBe(true);
+    expect(Object.keys(byDefault.secureJsonData ?? {}).sort()).toEqual(['basicAuthPassword', 'tlsCACert']);
     const objects = render(grafana({ datasources: { elasticsearch: { basicAuth: { usernameSecret: { name: 'es-creds' }, passwordSecret: { key: 'pw' } } } } }));
     const es = datasources(objects).datasources.find((d) => d.type === 'elasticsearch')!;
     expect(es.basicAuth).toBe(true);

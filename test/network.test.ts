@@ -40,11 +40,12 @@ function stack(env: string, sets: readonly string[] = []): Stack {
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
   const pods = new Map(
     objects
-      .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+      .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'Job')
       .map((o) => {
         const template = podTemplateOf(o);
         const pod: PodEndpoint = { kind: 'pod', namespace, labels: template.metadata.labels, ports: template.spec.containers.flatMap((c) => c.ports ?? []) };
-        return [o.metadata.name, pod] as const;
+        // A Job's name carries a digest (lib/logs-bootstrap): pods are known by their app name.
+        return [template.metadata.labels['app.kubernetes.io/name'] ?? o.metadata.name, pod] as const;
       }),
   );
   return { namespace, objects, policies, pods };
@@ -390,7 +391,7 @@ describe('switches', () => {
 
   test('prometheus switched off: no policy, and Grafana accepts nobody but the configured users', () => {
     const s = stack('prod', [...switchedOff('prometheus'), 'networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'alertmanager', 'grafana']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap']);
     const grafana = findObject(s.objects, 'NetworkPolicy', 'grafana') as unknown as NetworkPolicy;
     expect(grafana.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 3000, protocol: 'TCP' }] }]);
   });

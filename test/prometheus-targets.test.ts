@@ -171,6 +171,7 @@ describe('declarations', () => {
       'postgres-exporter': 'http :9187 /metrics every 15s (timeout 10s)',
       'elasticsearch-exporter': 'http :9114 /metrics every 15s (timeout 10s)',
       jaeger: 'http :14269 /metrics every 15s (timeout 10s)',
+      logstash: 'http :9198 /metrics every 15s (timeout 10s)',
       kubelet: 'https :10250 /metrics every 15s (timeout 10s)',
       cadvisor: 'https :10250 /metrics/cadvisor every 15s (timeout 10s)',
     });

@@ -60,7 +60,7 @@ describe.each(ENVIRONMENTS)('rules of %s', (env) => {
     for (const r of rules) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
     const twins = [...byName.values()].filter((rs) => rs.length > 1 && rs.some((r) => r.severity === 'warning'));
     expect(twins.map((rs) => rs[0].name).sort()).toEqual(
-      [ALERTS.PynomalyHighErrorRate, ALERTS.PynomalyHighMemoryUsage, ALERTS.HostHighDiskUsage, ALERTS.ElasticsearchClusterNotHealthy].sort(),
+      [ALERTS.PynomalyHighErrorRate, ALERTS.PynomalyHighMemoryUsage, ALERTS.HostHighDiskUsage, ALERTS.ElasticsearchClusterNotHealthy, ALERTS.ElasticsearchDiskWatermark].sort(),
     );
     for (const pair of twins) {
       expect(pair.map((r) => r.severity).sort()).toEqual(['critical', 'warning']);

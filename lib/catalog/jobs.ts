@@ -12,6 +12,7 @@ export const JOBS = {
   postgresExporter: 'postgres-exporter',
   elasticsearchExporter: 'elasticsearch-exporter',
   jaeger: 'jaeger',
+  logstash: 'logstash',
   kubelet: 'kubelet',
   cadvisor: 'cadvisor',
 } as const;

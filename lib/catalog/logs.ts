@@ -10,7 +10,7 @@
  * Logstash and Kibana use) and every reader sorts and filters on `@timestamp`.
  */
 
-/** Index patterns the pipeline writes (`<prefix>YYYY.MM.dd`). */
+/** Index patterns the pipeline writes (the data streams `<prefix><environment>`). */
 export const LOG_INDEX_PATTERNS = {
   logs: 'pynomaly-logs-*',
   errors: 'pynomaly-errors-*',

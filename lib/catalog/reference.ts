@@ -16,6 +16,7 @@ const SOURCE_TITLES: Readonly<Record<MetricSource, string>> = {
   'redis-exporter': 'redis-exporter',
   'postgres-exporter': 'postgres-exporter',
   'elasticsearch-exporter': 'elasticsearch-exporter',
+  'logstash-exporter': 'Logstash (kuskoman/logstash-exporter sidecar)',
   cadvisor: 'cAdvisor (kubelet)',
   kubelet: 'kubelet',
   jaeger: 'Jaeger',

@@ -58,6 +58,8 @@ export function escapeProvisioning(text: string): string {
 export const ELASTICSEARCH_CREDENTIAL_FILES = {
   username: `${GRAFANA.elasticsearchSecretDir}/username`,
   password: `${GRAFANA.elasticsearchSecretDir}/password`,
+  /** Its own volume: the CA usually comes from another Secret (Elasticsearch's TLS Secret). */
+  ca: `${GRAFANA.elasticsearchSecretDir}-ca/ca.crt`,
 } as const;
 
 /** Span tag holding the correlation id the app also logs (`correlation_id`). */
@@ -121,13 +123,17 @@ export function datasourcesProvisioning(v: GrafanaValues, links: DatasourceLinks
 
 function elasticsearchDatasource(v: GrafanaValues, url: string): Record<string, unknown> {
   const es = v.datasources.elasticsearch;
-  const auth = es.basicAuth.usernameSecret.name
+  const auth: { basicAuth?: boolean; basicAuthUser?: string; secureJsonData?: Record<string, string> } = es.basicAuth.usernameSecret.name
     ? {
         basicAuth: true,
         basicAuthUser: `$__file{${ELASTICSEARCH_CREDENTIAL_FILES.username}}`,
         secureJsonData: { basicAuthPassword: `$__file{${ELASTICSEARCH_CREDENTIAL_FILES.password}}` },
       }
     : {};
+  const tls = es.caSecret.name
+    ? { jsonData: { tlsAuthWithCACert: true }, secureJsonData: { tlsCACert: `$__file{${ELASTICSEARCH_CREDENTIAL_FILES.ca}}` } }
+    : { jsonData: {}, secureJsonData: {} };
+  const secureJsonData = { ...(auth.secureJsonData ?? {}), ...tls.secureJsonData };
   return {
     name: 'Elasticsearch (logs)',
     uid: DATASOURCE_UIDS.elasticsearch,
@@ -136,7 +142,9 @@ function elasticsearchDatasource(v: GrafanaValues, url: string): Record<string, 
     url: escapeProvisioning(url),
     editable: false,
     ...auth,
+    ...(Object.keys(secureJsonData).length ? { secureJsonData } : {}),
     jsonData: {
+      ...tls.jsonData,
       index: escapeProvisioning(es.index),
       // The app's `timestamp` string is parsed by Logstash into @timestamp (see lib/catalog/logs.ts).
       timeField: escapeProvisioning(es.timeField),

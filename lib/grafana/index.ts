@@ -157,14 +157,16 @@ const DATASOURCE_COMPONENTS: Readonly<Record<DatasourceKey, string>> = {
 export const grafanaComponent: ComponentDefinition<typeof grafanaValues, 'grafana'> = {
   key: 'grafana',
   values: grafanaValues,
-  // The dashboards restate the alert rules' thresholds.
-  uses: ['rules'],
+  // The dashboards restate the alert rules' thresholds; our Elasticsearch, when its security is on,
+  // says where Grafana finds its CA and credentials.
+  uses: ['rules', 'elasticsearch'],
   build(ctx) {
     const chart = ctx.chart(GRAFANA.name, ctx.identity(GRAFANA.name, GRAFANA.component, ctx.values.image.tag));
     const rules = ctx.component<AlertRules>('rules');
     if (!rules) throw new Error('grafana: the rules component must be registered (its thresholds are in the dashboards)');
     const dashboards = provisionedDashboards({ grafana: ctx.values, rules: rules.values });
-    return new Grafana(chart, 'grafana', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, dashboards });
+    const values = withElasticsearchAccess(ctx.values, ctx.component<MonitoringComponent & { clientAccess?: ElasticsearchClientAccess }>('elasticsearch')?.clientAccess);
+    return new Grafana(chart, 'grafana', { values, namespace: ctx.namespace, instance: ctx.stack.instance, dashboards });
   },
   // Prometheus (which scrapes Grafana) is built after it: the datasources are connected once everything is built.
   connect(self, ctx) {
@@ -235,6 +237,7 @@ function grafanaEnv(v: GrafanaValues): k8s.EnvVar[] {
 function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaValues, dashboardConfigMaps: readonly string[], provisioningChecksum: string): k8s.KubeDeployment {
   const port = GRAFANA.port.name;
   const esAuth = elasticsearchAuth(v);
+  const esCa = v.datasources.elasticsearch.enabled ? v.datasources.elasticsearch.caSecret : undefined;
   const grafana = container({
     name: GRAFANA.name,
     image: v.image,
@@ -254,6 +257,7 @@ function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaVa
       { name: 'dashboards', mountPath: GRAFANA.dashboardsDir, readOnly: true },
       { name: 'admin', mountPath: GRAFANA.adminSecretDir, readOnly: true },
       ...(esAuth ? [{ name: 'elasticsearch-credentials', mountPath: GRAFANA.elasticsearchSecretDir, readOnly: true }] : []),
+      ...(esCa?.name ? [{ name: 'elasticsearch-ca', mountPath: dirname(ELASTICSEARCH_CREDENTIAL_FILES.ca), readOnly: true }] : []),
     ],
   });
   const volumes: k8s.Volume[] = [
@@ -275,6 +279,7 @@ function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaVa
           ]),
         ]
       : []),
+    ...(esCa?.name ? [secretFilesVolume('elasticsearch-ca', [{ ref: esCa, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.ca) }])] : []),
   ];
   return deployment(scope, 'deployment', {
     name: GRAFANA.name,
@@ -296,6 +301,31 @@ export function elasticsearchAuth(v: GrafanaValues): { username: SecretRef; pass
   const { usernameSecret, passwordSecret } = es.basicAuth;
   if (!es.enabled || !usernameSecret.name) return undefined;
   return { username: usernameSecret, password: { ...passwordSecret, name: passwordSecret.name ?? usernameSecret.name } };
+}
+
+/** What our Elasticsearch tells its clients when its security is on. */
+export interface ElasticsearchClientAccess {
+  /** The CA of its HTTP certificate. */
+  readonly ca: SecretRef;
+  /** The Secret (username, password) Grafana reads logs with, unless grafana.datasources.elasticsearch.basicAuth names one. */
+  readonly grafanaCredentials: SecretRef;
+}
+
+/**
+ * Grafana's values with the CA and credentials of our Elasticsearch filled in
+ * where the datasource points at it (no url of its own), its security is on
+ * and the values name none.
+ */
+function withElasticsearchAccess(v: GrafanaValues, access: ElasticsearchClientAccess | undefined): GrafanaValues {
+  const es = v.datasources.elasticsearch;
+  if (!access || !es.enabled || es.url) return v;
+  const basicAuth = es.basicAuth.usernameSecret.name ? es.basicAuth : { ...es.basicAuth, usernameSecret: { ...es.basicAuth.usernameSecret, name: access.grafanaCredentials.name } };
+  const caSecret = es.caSecret.name ? es.caSecret : { name: access.ca.name, key: access.ca.key };
+  return { ...v, datasources: { ...v.datasources, elasticsearch: { ...es, basicAuth, caSecret } } };
+}
+
+function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
 }
 
 function basename(path: string): string {

@@ -51,11 +51,12 @@ const datasourcesValues = z
           .describe('Time field of the log documents: @timestamp, which Logstash parses from the app\'s own `timestamp` string (2025-07-07 12:00:00,123 is not a date Elasticsearch maps by itself)'),
         basicAuth: z
           .strictObject({
-            usernameSecret: secretRef('the user name Grafana sends to Elasticsearch (unset: no authentication)', { key: 'username' }),
+            usernameSecret: secretRef('the user name Grafana sends to Elasticsearch (unset: elasticsearch.security.grafanaCredentials when it points at our Elasticsearch with security on, else no authentication)', { key: 'username' }),
             passwordSecret: secretRef("the password Grafana sends to Elasticsearch (unset name: the user name's Secret)", { key: 'password' }),
           })
           .prefault({})
           .describe('Basic authentication to Elasticsearch, read from a mounted Secret ($__file{...}), never written in the datasource'),
+        caSecret: secretRef("the CA certificate that signed Elasticsearch's HTTP certificate (unset: our Elasticsearch's TLS Secret when its security is on, else the system trust store)", { key: 'ca.crt' }),
       })
       .prefault({})
       .describe('Elasticsearch datasource (application logs)'),

@@ -13,7 +13,7 @@ import { dnsLabel } from '../values/types';
 export const ALL_ADDRESSES = ['0.0.0.0/0', '::/0'] as const;
 
 /** Components whose web port users may be let in to (`networkPolicies.ingressFrom.<key>`). */
-export const INGRESS_COMPONENTS = ['prometheus', 'alertmanager', 'grafana'] as const;
+export const INGRESS_COMPONENTS = ['prometheus', 'alertmanager', 'grafana', 'kibana'] as const;
 export type IngressComponent = (typeof INGRESS_COMPONENTS)[number];
 
 /** `a.b.c.d/n` or an IPv6 prefix, as an ipBlock takes it. */

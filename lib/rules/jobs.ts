@@ -14,6 +14,7 @@ export const JOB_CATEGORY: Readonly<Record<JobName, Category>> = {
   [JOBS.postgresExporter]: 'infrastructure',
   [JOBS.elasticsearchExporter]: 'infrastructure',
   [JOBS.jaeger]: 'infrastructure',
+  [JOBS.logstash]: 'infrastructure',
   [JOBS.kubelet]: 'infrastructure',
   [JOBS.cadvisor]: 'infrastructure',
   [JOBS.prometheus]: 'monitoring',
@@ -34,6 +35,7 @@ export const SERVICES = {
   redis: 'redis',
   postgresql: 'postgresql',
   elasticsearch: 'elasticsearch',
+  logstash: JOBS.logstash,
   prometheus: JOBS.prometheus,
   alertmanager: JOBS.alertmanager,
   /** `service` of ServiceDown and friends: the job of the target. */

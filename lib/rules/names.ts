@@ -26,6 +26,10 @@ export const ALERTS = {
   PostgreSQLDown: 'PostgreSQLDown',
   ElasticsearchClusterNotHealthy: 'ElasticsearchClusterNotHealthy',
   ElasticsearchHighPendingTasks: 'ElasticsearchHighPendingTasks',
+  ElasticsearchUnreachable: 'ElasticsearchUnreachable',
+  ElasticsearchDiskWatermark: 'ElasticsearchDiskWatermark',
+  ElasticsearchIlmErrors: 'ElasticsearchIlmErrors',
+  LogstashDown: 'LogstashDown',
   // monitoring of the monitoring
   Watchdog: WATCHDOG_ALERT,
   PrometheusConfigReloadFailed: 'PrometheusConfigReloadFailed',

@@ -2,7 +2,8 @@
 import { M } from '../../catalog';
 import { JOBS } from '../../catalog/jobs';
 import { ALERTS } from '../names';
-import { AlertCase, fires, gauge, series, step } from '../testing';
+import { DISK_WATERMARKS } from '../../elasticsearch/constants';
+import { AlertCase, around, fires, gauge, series, step } from '../testing';
 import type { RulesValues } from '../values';
 
 const REDIS_EXPORTER = { job: JOBS.redisExporter, namespace: 'pynomaly', instance: '10.0.0.20:9121', pod: 'redis-exporter-0' } as const;
@@ -18,6 +19,10 @@ export function datastoreCases(v: RulesValues): AlertCase[] {
     ...storeDown(ALERTS.PostgreSQLDown, M.pg_up, POSTGRES_EXPORTER),
     ...elasticsearchHealth(),
     ...pendingTasks(v),
+    ...elasticsearchUnreachable(),
+    ...diskWatermark(),
+    ...ilmErrors(),
+    ...logstashDown(),
   ];
 }
 
@@ -62,5 +67,81 @@ function pendingTasks(v: RulesValues): AlertCase[] {
   return [
     { alert, title: `${limit + 1} pending tasks for 10m fire`, input: tasks(limit + 1), at: 12, expect: [fires('warning', ES_ALERT, limit + 1)] },
     { alert, title: `${limit} pending tasks stay silent`, input: tasks(limit), at: 12, expect: [] },
+  ];
+}
+
+/**
+ * What the real exporter (1.5, checked on loopback) reports with Elasticsearch
+ * unreachable: itself up, elasticsearch_cluster_health_up 0, no other cluster series.
+ */
+function elasticsearchUnreachable(): AlertCase[] {
+  const alert = ALERTS.ElasticsearchUnreachable;
+  const healthUp = (values: string) => ({ series: series(M.elasticsearch_cluster_health_up, { ...ES_EXPORTER, cluster: ES_CLUSTER }), values });
+  const exporterUp = (values: string) => ({ series: series(M.up, ES_EXPORTER), values });
+  const EXPORTER_ALERT = { namespace: ES_EXPORTER.namespace, job: ES_EXPORTER.job };
+  return [
+    { alert, title: 'cluster health API unreachable for 2m fires', input: [healthUp(step(1, 2, 0, 5)), exporterUp(gauge(1, 7))], at: 5, expect: [fires('critical', ES_ALERT, 0)] },
+    { alert, title: 'unreachable for less than 2m stays silent', input: [healthUp(step(1, 4, 0, 3)), exporterUp(gauge(1, 7))], at: 5, expect: [] },
+    { alert, title: 'the exporter itself down fires', input: [healthUp('1+0x2 _x8'), exporterUp(step(1, 3, 0, 7))], at: 10, expect: [fires('critical', EXPORTER_ALERT, 0)] },
+    { alert, title: 'cluster reachable and exporter up stay silent', input: [healthUp(gauge(1, 7)), exporterUp(gauge(1, 7))], at: 7, expect: [] },
+  ];
+}
+
+const ES_NODE = { ...ES_EXPORTER, cluster: ES_CLUSTER, host: '10.0.2.7', name: 'elasticsearch-0', mount: '/usr/share/elasticsearch/data (/dev/sdb)', path: '/usr/share/elasticsearch/data' } as const;
+const ES_NODE_ALERT = { ...ES_ALERT, name: ES_NODE.name } as const;
+
+/** The node's data path `percent` used. */
+function dataPath(percent: number): AlertCase['input'] {
+  const size = 100 * 1024 ** 3;
+  return [
+    { series: series(M.elasticsearch_filesystem_data_size_bytes, ES_NODE), values: gauge(size, 15) },
+    { series: series(M.elasticsearch_filesystem_data_available_bytes, ES_NODE), values: gauge((size * (100 - percent)) / 100, 15) },
+  ];
+}
+
+function diskWatermark(): AlertCase[] {
+  const alert = ALERTS.ElasticsearchDiskWatermark;
+  const low = around(DISK_WATERMARKS.lowPercent, 0, DISK_WATERMARKS.highPercent);
+  const high = around(DISK_WATERMARKS.highPercent, DISK_WATERMARKS.lowPercent, 100);
+  const value = (p: number) => Number((1 - (100 - p) / 100).toPrecision(12));
+  return [
+    {
+      alert,
+      title: `${high.above} % used (past the high watermark) fires the critical and the warning twin`,
+      input: dataPath(high.above),
+      at: 12,
+      expect: [fires('warning', ES_NODE_ALERT, value(high.above)), fires('critical', ES_NODE_ALERT, value(high.above))],
+    },
+    { alert, title: `${high.below} % used fires only the warning`, input: dataPath(high.below), at: 12, expect: [fires('warning', ES_NODE_ALERT, value(high.below))] },
+    { alert, title: `${low.below} % used stays silent`, input: dataPath(low.below), at: 12, expect: [] },
+  ];
+}
+
+function ilmErrors(): AlertCase[] {
+  const alert = ALERTS.ElasticsearchIlmErrors;
+  const index = (name: string, step: string) => ({ ...ES_EXPORTER, index: name, phase: 'hot', action: 'rollover', step });
+  const statuses = (errored: boolean, minutes: number): AlertCase['input'] => [
+    { series: series(M.elasticsearch_ilm_index_status, index('pynomaly-logs-2026.12.01-000001', 'check-rollover-ready')), values: gauge(1, minutes) },
+    { series: series(M.elasticsearch_ilm_index_status, index('pynomaly-logs-2026.12.01-000002', 'ERROR')), values: gauge(errored ? 1 : 0, minutes) },
+  ];
+  const EXPORTER_ALERT = { namespace: ES_EXPORTER.namespace, job: ES_EXPORTER.job };
+  return [
+    { alert, title: 'an index in ILM step ERROR for 15m fires', input: statuses(true, 20), at: 16, expect: [fires('warning', EXPORTER_ALERT, 1)] },
+    { alert, title: 'an index in ERROR for less than 15m stays silent', input: statuses(true, 20), at: 14, expect: [] },
+    { alert, title: 'indices in other steps stay silent', input: statuses(false, 20), at: 16, expect: [] },
+  ];
+}
+
+function logstashDown(): AlertCase[] {
+  const alert = ALERTS.LogstashDown;
+  const POD = { job: JOBS.logstash, namespace: 'logging', instance: '10.0.3.4:9198', pod: 'logstash-7d9f8b6c5-x2x9k' } as const;
+  const ALERT = { namespace: POD.namespace, job: POD.job, pod: POD.pod };
+  const infoUp = (values: string) => ({ series: series(M.logstash_info_up, POD), values });
+  const scraped = (values: string) => ({ series: series(M.up, POD), values });
+  return [
+    { alert, title: 'the monitoring API unreachable for 2m fires', input: [infoUp(step(1, 2, 0, 5)), scraped(gauge(1, 7))], at: 5, expect: [fires('critical', ALERT, 0)] },
+    { alert, title: 'unreachable for less than 2m stays silent', input: [infoUp(step(1, 4, 0, 3)), scraped(gauge(1, 7))], at: 5, expect: [] },
+    { alert, title: 'the pod unscrapable fires', input: [infoUp('1+0x2 _x8'), scraped(step(1, 3, 0, 7))], at: 10, expect: [fires('critical', ALERT, 0)] },
+    { alert, title: 'Logstash up stays silent', input: [infoUp(gauge(1, 7)), scraped(gauge(1, 7))], at: 7, expect: [] },
   ];
 }

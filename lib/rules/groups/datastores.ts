@@ -8,11 +8,12 @@ import { JOBS } from '../../catalog/jobs';
 import { SERVICES } from '../jobs';
 import type { AlertRule } from '../model';
 import { ALERTS } from '../names';
-import { by, num, sel, SeriesName, str } from '../../catalog/promql';
+import { by, num, ratio, sel, SeriesName, str } from '../../catalog/promql';
 import type { RulesValues } from '../values';
+import { DISK_WATERMARKS } from '../../elasticsearch/constants';
 
 export function datastoreRules(v: RulesValues): AlertRule[] {
-  return [redisDown(), postgresDown(), ...elasticsearchHealth(), elasticsearchPendingTasks(v)];
+  return [redisDown(), postgresDown(), elasticsearchUnreachable(), ...elasticsearchHealth(), elasticsearchPendingTasks(v), ...elasticsearchDiskWatermark(), elasticsearchIlmErrors(), logstashDown()];
 }
 
 function redisDown(): AlertRule {
@@ -50,8 +51,74 @@ function postgresDown(): AlertRule {
  * Prometheus does not add when the alert already has one.
  */
 function esHealth(metric: SeriesName, matchers: Record<string, string> = {}): string {
-  const moved = `label_replace(${sel(metric, matchers)}, ${str('es_cluster')}, ${str('$1')}, ${str('cluster')}, ${str('(.*)')})`;
-  return by('max', ['namespace', 'job', 'es_cluster'], moved);
+  return by('max', ['namespace', 'job', 'es_cluster'], esCluster(sel(metric, matchers)));
+}
+
+function esCluster(expr: string): string {
+  return `label_replace(${expr}, ${str('es_cluster')}, ${str('$1')}, ${str('cluster')}, ${str('(.*)')})`;
+}
+
+/**
+ * The exporter stays up when Elasticsearch is unreachable and reports
+ * elasticsearch_cluster_health_up 0, while every other cluster series
+ * vanishes: the health alerts cannot fire then, this one does. An exporter
+ * that cannot be scraped itself counts too.
+ */
+function elasticsearchUnreachable(): AlertRule {
+  return {
+    name: ALERTS.ElasticsearchUnreachable,
+    expr: `${esHealth(M.elasticsearch_cluster_health_up)} == 0\nor\n${by('max', ['namespace', 'job'], sel(M.up, { job: JOBS.elasticsearchExporter }))} == 0`,
+    for: '2m',
+    severity: 'critical',
+    category: 'infrastructure',
+    service: SERVICES.elasticsearch,
+    threshold: 'elasticsearch_cluster_health_up == 0 or exporter down',
+    summary: 'Elasticsearch is unreachable',
+    description:
+      'For 2 minutes the Elasticsearch exporter ({{ $labels.job }} in {{ $labels.namespace }}) has not reached the cluster health API, or could not be scraped itself: logs are neither stored nor searchable, and every other Elasticsearch alert is blind.',
+  };
+}
+
+/**
+ * Disk use of a node's data path against the watermarks Elasticsearch is
+ * configured with (lib/elasticsearch/constants.ts): above the low one no new
+ * shard is placed on the node; above the high one shards move away; at the
+ * flood stage every index with a shard there turns read-only (logs are refused).
+ */
+function elasticsearchDiskWatermark(): AlertRule[] {
+  const used = `1 - ${sel(M.elasticsearch_filesystem_data_available_bytes)} / ${sel(M.elasticsearch_filesystem_data_size_bytes)}`;
+  const expr = (percent: number) => `${by('max', ['namespace', 'job', 'es_cluster', 'name'], esCluster(used))} > ${ratio(percent)}`;
+  const rule = (severity: 'warning' | 'critical', watermark: 'low' | 'high', percent: number, forDuration: string): AlertRule => ({
+    name: ALERTS.ElasticsearchDiskWatermark,
+    expr: expr(percent),
+    for: forDuration,
+    severity,
+    category: 'infrastructure',
+    service: SERVICES.elasticsearch,
+    threshold: `data path > ${percent}% used (${watermark} watermark)`,
+    summary: `Elasticsearch node {{ $labels.name }} is past the ${watermark} disk watermark ({{ $value | humanizePercentage }} used)`,
+    description:
+      watermark === 'low'
+        ? `The data path of Elasticsearch node {{ $labels.name }} has been more than ${percent}% full for 10 minutes: no new shard is placed there. Grow the volume (elasticsearch.storage.size) or shorten the log retention.`
+        : `The data path of Elasticsearch node {{ $labels.name }} has been more than ${percent}% full for 5 minutes: shards are moving away, and at ${DISK_WATERMARKS.floodStagePercent}% every index with a shard there becomes read-only and logs are refused.`,
+  });
+  return [rule('warning', 'low', DISK_WATERMARKS.lowPercent, '10m'), rule('critical', 'high', DISK_WATERMARKS.highPercent, '5m')];
+}
+
+/** An index whose ILM policy failed stays where it is: it is never rolled over or deleted, and the disk fills. */
+function elasticsearchIlmErrors(): AlertRule {
+  return {
+    name: ALERTS.ElasticsearchIlmErrors,
+    expr: `count by (namespace, job) (${sel(M.elasticsearch_ilm_index_status, { step: 'ERROR' })} == 1) > 0`,
+    for: '15m',
+    severity: 'warning',
+    category: 'infrastructure',
+    service: SERVICES.elasticsearch,
+    threshold: 'an index in ILM step ERROR',
+    summary: '{{ $value }} Elasticsearch indices are stuck in an ILM error',
+    description:
+      'For 15 minutes {{ $value }} indices have been in the ILM ERROR step: they are neither rolled over nor deleted after the retention, so the disk fills. GET <index>/_ilm/explain says why; POST <index>/_ilm/retry after fixing it.',
+  };
 }
 
 /** Red is critical; yellow (replicas unassigned, e.g. recovering) is a warning after 15m. */
@@ -86,5 +153,24 @@ function elasticsearchPendingTasks(v: RulesValues): AlertRule {
     threshold: `> ${limit} pending tasks`,
     summary: 'Elasticsearch cluster {{ $labels.es_cluster }} has {{ $value }} pending tasks',
     description: `Elasticsearch cluster {{ $labels.es_cluster }} has had more than ${limit} pending cluster-state tasks for 10 minutes: the master cannot keep up (mapping or shard churn).`,
+  };
+}
+
+/**
+ * Logstash's exporter sidecar reports whether it reaches Logstash's monitoring
+ * API; the sidecar unscrapable (the pod gone or not running) counts too.
+ */
+function logstashDown(): AlertRule {
+  return {
+    name: ALERTS.LogstashDown,
+    expr: `${by('max', ['namespace', 'job', 'pod'], sel(M.logstash_info_up))} == 0\nor\n${by('max', ['namespace', 'job', 'pod'], sel(M.up, { job: JOBS.logstash }))} == 0`,
+    for: '2m',
+    severity: 'critical',
+    category: 'infrastructure',
+    service: SERVICES.logstash,
+    threshold: 'logstash_info_up == 0 or its exporter down',
+    summary: 'Logstash {{ $labels.pod }} is down',
+    description:
+      "For 2 minutes Logstash {{ $labels.pod }} has not answered on its monitoring API, or its pod could not be scraped: the application's logs are not received (shippers retry or drop them) and nothing reaches Elasticsearch.",
   };
 }

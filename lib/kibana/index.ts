@@ -1,0 +1,133 @@
+/**
+ * Kibana: a Deployment reading our Elasticsearch (its URL and CA from the
+ * construct), probed on /api/status, with stable encryption keys and its
+ * Elasticsearch credentials from Secrets. kibana.yml reads them as ${VAR}
+ * from environment variables set by secretKeyRef (Kibana has no file
+ * references); nothing secret is in the ConfigMap.
+ *
+ * Kibana serves plain HTTP inside the cluster: terminate TLS at your ingress.
+ * It exposes no Prometheus metrics: it has no scrape target.
+ */
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
+import { k8s } from '../core/k8s';
+import { checksum, container, deployment, httpProbe, service } from '../core/workload';
+import type { ElasticsearchClientAccess } from '../grafana';
+import { edgeTo, GraphContext } from '../network/components';
+import type { ComponentPeer, Edge } from '../network/graph';
+import { toYaml } from '../synth/yaml';
+import { ValuesError } from '../values/errors';
+import { ENCRYPTION_KEYS, KIBANA } from './constants';
+import { KibanaValues, kibanaValues } from './values';
+
+export { KIBANA } from './constants';
+
+export type KibanaSettings = NonNullable<z.input<typeof kibanaValues>>;
+
+export interface KibanaProps extends ComponentProps {
+  readonly values?: KibanaSettings;
+  readonly elasticsearch: { readonly url: string; readonly access?: ElasticsearchClientAccess };
+}
+
+const ES_ENV = { username: 'KIBANA_ES_USERNAME', password: 'KIBANA_ES_PASSWORD' } as const;
+
+export class Kibana extends ComponentConstruct<KibanaValues> {
+  public readonly services: readonly ServiceEndpoint[];
+  public override readonly scrapeTargets: readonly ExposedScrapeTarget[] = [];
+  /** The rendered kibana.yml. */
+  public readonly config: Record<string, unknown>;
+  public readonly deployment: k8s.KubeDeployment;
+  private readonly elasticsearchUrl: string;
+
+  public constructor(scope: Construct, id: string, props: KibanaProps) {
+    super(scope, id, props, { ...KIBANA, job: 'kibana', targetKey: 'kibana' }, kibanaValues.parse(props.values ?? {}));
+    const v = this.values;
+    this.services = [this.endpoint];
+    this.elasticsearchUrl = props.elasticsearch.url;
+    const secure = props.elasticsearch.access;
+    this.config = {
+      'server.host': '0.0.0.0',
+      'server.port': KIBANA.port.port,
+      'server.name': KIBANA.name,
+      ...(v.publicBaseUrl ? { 'server.publicBaseUrl': v.publicBaseUrl } : {}),
+      'elasticsearch.hosts': [props.elasticsearch.url],
+      ...(secure
+        ? {
+            'elasticsearch.username': `\${${ES_ENV.username}}`,
+            'elasticsearch.password': `\${${ES_ENV.password}}`,
+            'elasticsearch.ssl.certificateAuthorities': [`${KIBANA.caDir}/ca.crt`],
+            'elasticsearch.ssl.verificationMode': 'full',
+          }
+        : {}),
+      ...Object.fromEntries(ENCRYPTION_KEYS.map((k) => [k.setting, `\${${k.env}}`])),
+      // The probes read /api/status without credentials.
+      'status.allowAnonymous': true,
+      'path.data': KIBANA.dataDir,
+      'telemetry.optIn': false,
+      'telemetry.allowChangingOptInStatus': false,
+      'newsfeed.enabled': false,
+    };
+    const data = { 'kibana.yml': toYaml(this.config) };
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name: KIBANA.configMap }, data });
+    service(this, 'service', { name: KIBANA.name, identity: this.identity, ports: [KIBANA.port] });
+
+    const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+    const creds = v.elasticsearchCredentials;
+    const env: k8s.EnvVar[] = [
+      ...ENCRYPTION_KEYS.map((k) => secretEnv(k.env, v.encryptionKeys.secretName, k.secretKey)),
+      ...(secure ? [secretEnv(ES_ENV.username, creds.name!, creds.key), secretEnv(ES_ENV.password, creds.name!, 'password')] : []),
+    ];
+    const port = KIBANA.port.name;
+    const kibana = container({
+      name: KIBANA.name,
+      image: v.image,
+      env,
+      ports: [KIBANA.port],
+      resources: v.resources,
+      readinessProbe: httpProbe(KIBANA.statusPath, port, { periodSeconds: 10 }),
+      livenessProbe: httpProbe(KIBANA.statusPath, port, { periodSeconds: 20, failureThreshold: 6 }),
+      // Saved-object migrations on the first start of a version take minutes.
+      startupProbe: httpProbe(KIBANA.statusPath, port, { periodSeconds: 10, failureThreshold: 60 }),
+      volumeMounts: [
+        { name: 'config', mountPath: KIBANA.configFile, subPath: 'kibana.yml', readOnly: true },
+        { name: 'data', mountPath: KIBANA.dataDir },
+        { name: 'tmp', mountPath: KIBANA.tmpDir },
+        ...(secure ? [{ name: 'elasticsearch-ca', mountPath: KIBANA.caDir, readOnly: true }] : []),
+      ],
+    });
+    this.deployment = deployment(this, 'deployment', {
+      name: KIBANA.name,
+      replicas: v.replicas,
+      pod: {
+        identity: this.identity,
+        containers: [kibana],
+        runAsUser: KIBANA.uid,
+        annotations: { 'checksum/config': checksum(data) },
+        volumes: [
+          { name: 'config', configMap: { name: KIBANA.configMap } },
+          { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
+          ...(secure ? [{ name: 'elasticsearch-ca', secret: { secretName: secure.ca.name!, items: [{ key: secure.ca.key, path: 'ca.crt' }], defaultMode: 0o440 } }] : []),
+        ],
+      },
+    });
+  }
+
+  public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
+    return [edgeTo(g, self, this.elasticsearchUrl, (at) => `elasticsearch.hosts${at}`)];
+  }
+}
+
+/** The registry entry. */
+export const kibanaComponent: ComponentDefinition<typeof kibanaValues, 'kibana'> = {
+  key: 'kibana',
+  values: kibanaValues,
+  uses: ['elasticsearch'],
+  build(ctx) {
+    const es = ctx.component<MonitoringComponent & { endpoint: ServiceEndpoint; clientAccess?: ElasticsearchClientAccess }>('elasticsearch');
+    if (!es) throw new ValuesError('kibana.enabled: Kibana reads our Elasticsearch, which elasticsearch.enabled=false switches off; set kibana.enabled=false too');
+    const chart = ctx.chart(KIBANA.name, ctx.identity(KIBANA.name, KIBANA.component, ctx.values.image.tag));
+    return new Kibana(chart, 'kibana', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, elasticsearch: { url: es.endpoint.url, access: es.clientAccess } });
+  },
+};
