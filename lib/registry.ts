@@ -6,9 +6,20 @@
  * and one line here.
  */
 import { alertmanagerComponent } from './alertmanager';
+import { elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
 import { grafanaComponent } from './grafana';
 import { networkPoliciesComponent } from './network';
 import { prometheusComponent } from './prometheus';
 import { rulesComponent } from './rules';
 
-export const COMPONENTS = [prometheusComponent, rulesComponent, alertmanagerComponent, grafanaComponent, networkPoliciesComponent] as const;
+export const COMPONENTS = [
+  prometheusComponent,
+  rulesComponent,
+  alertmanagerComponent,
+  grafanaComponent,
+  nodeExporterComponent,
+  redisExporterComponent,
+  postgresExporterComponent,
+  elasticsearchExporterComponent,
+  networkPoliciesComponent,
+] as const;

@@ -6,6 +6,7 @@
  * Security level of the namespace each pod lands in. Shared by the
  * conventions test and the test of a component added in a test.
  */
+import { EXPORTER_TARGET_LABEL } from '../../lib/exporters/common';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../lib/core/security';
 import { Manifest } from '../../lib/synth/render';
 import { PodSpecJson, podTemplateOf, WORKLOAD_KINDS } from './k8s';
@@ -60,11 +61,12 @@ export function conventionTests(envs: readonly string[], objectsOf: EnvironmentO
   });
 
   describe('selectors', () => {
-    test('workloads select on name and instance only, and their pods carry every label', () => {
+    test('workloads select on name and instance only (an exporter per instance also on its target), and their pods carry every label', () => {
       expect(workloads.length).toBeGreaterThan(0);
       for (const { env, o } of workloads) {
         const selector = (o.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
-        expect([id(env, o), Object.keys(selector).sort()]).toEqual([id(env, o), ['app.kubernetes.io/instance', 'app.kubernetes.io/name']]);
+        const stable = Object.keys(selector).filter((k) => k !== EXPORTER_TARGET_LABEL).sort();
+        expect([id(env, o), stable]).toEqual([id(env, o), ['app.kubernetes.io/instance', 'app.kubernetes.io/name']]);
         const { labels } = podOf(o);
         for (const [k, v] of Object.entries(selector)) expect([id(env, o), k, labels[k]]).toEqual([id(env, o), k, v]);
         for (const l of LABELS) expect([id(env, o), l, typeof labels[l]]).toEqual([id(env, o), l, 'string']);
