@@ -8,6 +8,8 @@
 import { alertmanagerComponent } from './alertmanager';
 import { elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
 import { grafanaComponent } from './grafana';
+import { jaegerComponent } from './jaeger';
+import { jaegerIndexCleanerComponent } from './jaeger/index-cleaner';
 import { networkPoliciesComponent } from './network';
 import { prometheusComponent } from './prometheus';
 import { rulesComponent } from './rules';
@@ -21,5 +23,7 @@ export const COMPONENTS = [
   redisExporterComponent,
   postgresExporterComponent,
   elasticsearchExporterComponent,
+  jaegerComponent,
+  jaegerIndexCleanerComponent,
   networkPoliciesComponent,
 ] as const;

@@ -40,9 +40,10 @@ function stack(env: string, sets: readonly string[] = []): Stack {
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
   const pods = new Map(
     objects
-      .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet')
+      .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(o.kind))
       .map((o) => {
-        const template = podTemplateOf(o);
+        const template =
+          o.kind === 'CronJob' ? (o.spec as { jobTemplate: { spec: { template: ReturnType<typeof podTemplateOf> } } }).jobTemplate.spec.template : podTemplateOf(o);
         const pod: PodEndpoint = {
           kind: 'pod',
           namespace: o.metadata.namespace ?? namespace,
@@ -114,7 +115,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('a default deny for the namespace, then one policy per component, each selecting exactly its pods', () => {
     const inMain = s.policies.filter((p) => p.metadata.namespace === s.namespace);
-    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter']);
+    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner'])]);
     expect(s.policies.filter((p) => p.metadata.namespace === `${s.namespace}-host-agents`).map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'node-exporter']);
     for (const deny of s.policies.filter((p) => p.metadata.name === DEFAULT_DENY)) expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [pod.labels['app.kubernetes.io/name']]]);
@@ -351,7 +352,7 @@ describe('values that open more', () => {
   test('defaultDeny=false leaves pods the stack does not deploy alone, and still isolates ours', () => {
     // node-exporter installed by someone else (ours switched off): Prometheus still scrapes it by its labels.
     const s = stack('prod', ['networkPolicies.defaultDeny=false', 'nodeExporter.enabled=false']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', 'jaeger-es-index-cleaner']);
     const exporter = foreignPod(s.namespace, { 'app.kubernetes.io/name': 'node-exporter' });
     expect(allows(s.policies, podOf(s, 'prometheus'), exporter, 9100)).toBe(true);
     expect(allows(s.policies, foreignPod('pynomaly', {}), podOf(s, 'grafana'), 3000)).toBe(false);
@@ -400,6 +401,8 @@ describe('switches', () => {
       'redis-exporter',
       'postgres-exporter',
       'elasticsearch-exporter',
+      'jaeger',
+      'jaeger-es-index-cleaner',
     ]);
     const grafana = findObject(s.objects, 'NetworkPolicy', 'grafana') as unknown as NetworkPolicy;
     expect(grafana.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 3000, protocol: 'TCP' }] }]);

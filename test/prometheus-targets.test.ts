@@ -182,7 +182,8 @@ describe('declarations', () => {
       'redis-exporter': 'http :9121 /metrics every 15s (timeout 10s)',
       'postgres-exporter': 'http :9187 /metrics every 15s (timeout 10s)',
       'elasticsearch-exporter': 'http :9114 /metrics every 15s (timeout 10s)',
-      jaeger: 'http :14269 /metrics every 15s (timeout 10s)',
+      // Jaeger v2's telemetry port (v1's admin port 14269 is gone).
+      jaeger: 'http :8888 /metrics every 15s (timeout 10s)',
       kubelet: 'https :10250 /metrics every 15s (timeout 10s)',
       cadvisor: 'https :10250 /metrics/cadvisor every 15s (timeout 10s)',
     });

@@ -172,6 +172,8 @@ export interface ComponentFacts {
   readonly targetKey: string;
   /** Its pods run on the host network (see ExposedScrapeTarget). @default false */
   readonly hostNetwork?: boolean;
+  /** The port of its own /metrics when it is not `port`. @default port */
+  readonly metricsPort?: ContainerPort;
 }
 
 /**
@@ -202,7 +204,7 @@ export abstract class ComponentConstruct<V extends { readonly image: { readonly 
     this.podSelector = selectorLabels(this.identity);
     this.endpoint = serviceEndpoint(facts.name, this.namespace, facts.port);
     this.webPort = facts.port;
-    this.scrapeTargets = [{ key: facts.targetKey, job: facts.job, path: '/metrics', namespace: this.namespace, selector: this.podSelector, serviceName: facts.name, port: facts.port, ...(facts.hostNetwork ? { hostNetwork: true } : {}) }];
+    this.scrapeTargets = [{ key: facts.targetKey, job: facts.job, path: '/metrics', namespace: this.namespace, selector: this.podSelector, serviceName: facts.name, port: facts.metricsPort ?? facts.port, ...(facts.hostNetwork ? { hostNetwork: true } : {}) }];
   }
 
   public abstract networkEdges(g: GraphContext, self: ComponentPeer): Edge[];

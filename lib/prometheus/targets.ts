@@ -157,7 +157,7 @@ export const TARGETS: { readonly [K in OutsideKey]: Declaration } = {
   redisExporter: external('redisExporter', JOBS.redisExporter, 9121, 'app'),
   postgresExporter: external('postgresExporter', JOBS.postgresExporter, 9187, 'app'),
   elasticsearchExporter: external('elasticsearchExporter', JOBS.elasticsearchExporter, 9114, 'stack'),
-  jaeger: external('jaeger', JOBS.jaeger, PLANNED_SERVICES.jaeger.adminPort.port, 'stack'),
+  jaeger: external('jaeger', JOBS.jaeger, PLANNED_SERVICES.jaeger.metricsPort.port, 'stack'),
   kubelet: kubelet(JOBS.kubelet, '/metrics'),
   cadvisor: kubelet(JOBS.cadvisor, '/metrics/cadvisor'),
 };
