@@ -7,7 +7,10 @@
  */
 import { alertmanagerComponent } from './alertmanager';
 import { elasticsearchComponent } from './elasticsearch';
+import { elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
 import { grafanaComponent } from './grafana';
+import { jaegerComponent } from './jaeger';
+import { jaegerIndexCleanerComponent } from './jaeger/index-cleaner';
 import { kibanaComponent } from './kibana';
 import { logsBootstrapComponent } from './logs-bootstrap';
 import { logstashComponent } from './logstash';
@@ -15,4 +18,20 @@ import { networkPoliciesComponent } from './network';
 import { prometheusComponent } from './prometheus';
 import { rulesComponent } from './rules';
 
-export const COMPONENTS = [prometheusComponent, rulesComponent, alertmanagerComponent, grafanaComponent, elasticsearchComponent, logstashComponent, kibanaComponent, logsBootstrapComponent, networkPoliciesComponent] as const;
+export const COMPONENTS = [
+  prometheusComponent,
+  rulesComponent,
+  alertmanagerComponent,
+  grafanaComponent,
+  elasticsearchComponent,
+  logstashComponent,
+  kibanaComponent,
+  logsBootstrapComponent,
+  nodeExporterComponent,
+  redisExporterComponent,
+  postgresExporterComponent,
+  elasticsearchExporterComponent,
+  jaegerComponent,
+  jaegerIndexCleanerComponent,
+  networkPoliciesComponent,
+] as const;

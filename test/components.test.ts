@@ -72,6 +72,8 @@ describe.each(keys)('%s.enabled=false', (key) => {
     expect(objects.map((o) => (o.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name'])).not.toContain(built.appName);
     // A component without Services (the logs bootstrap Job): its workload is gone.
     if (built.services.length === 0) expect(objects.filter((o) => o.metadata.name.startsWith(`${built.appName}-`)).map((o) => o.kind)).toEqual([]);
+    // A component others reach has Services; a CronJob (the Jaeger index cleaner) has none to point at.
+    if (built.webPort || built.scrapeTargets.length) expect(built.services.length).toBeGreaterThan(0);
     for (const s of built.services) {
       expect([s.service, text.includes(`${s.service}.${s.namespace}.svc`)]).toEqual([s.service, false]);
       expect([s.service, text.includes(`//${s.service}.`)]).toEqual([s.service, false]);

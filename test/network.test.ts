@@ -40,12 +40,18 @@ function stack(env: string, sets: readonly string[] = []): Stack {
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
   const pods = new Map(
     objects
-      .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'Job')
+      .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job'].includes(o.kind))
       .map((o) => {
-        const template = podTemplateOf(o);
-        const pod: PodEndpoint = { kind: 'pod', namespace, labels: template.metadata.labels, ports: template.spec.containers.flatMap((c) => c.ports ?? []) };
+        const template =
+          o.kind === 'CronJob' ? (o.spec as { jobTemplate: { spec: { template: ReturnType<typeof podTemplateOf> } } }).jobTemplate.spec.template : podTemplateOf(o);
+        const pod: PodEndpoint = {
+          kind: 'pod',
+          namespace: o.metadata.namespace ?? namespace,
+          labels: template.metadata.labels,
+          ports: template.spec.containers.flatMap((c) => c.ports ?? []),
+        };
         // A Job's name carries a digest (lib/logs-bootstrap): pods are known by their app name.
-        return [template.metadata.labels['app.kubernetes.io/name'] ?? o.metadata.name, pod] as const;
+        return [o.kind === 'Job' ? (template.metadata.labels['app.kubernetes.io/name'] ?? o.metadata.name) : o.metadata.name, pod] as const;
       }),
   );
   return { namespace, objects, policies, pods };
@@ -54,8 +60,9 @@ function stack(env: string, sets: readonly string[] = []): Stack {
 /** Our components with pods, from the registry (built, not rendered). */
 const componentsOf = (env: string) => builtStack(valuesOf(env)).components;
 
+/** The pod of a workload, or of a component by its app.kubernetes.io/name (an exporter has a Deployment per instance). */
 const podOf = (s: Stack, name: string): PodEndpoint => {
-  const pod = s.pods.get(name);
+  const pod = s.pods.get(name) ?? [...s.pods.values()].find((p) => p.labels['app.kubernetes.io/name'] === name);
   if (!pod) throw new Error(`no workload ${name}`);
   return pod;
 };
@@ -101,7 +108,7 @@ function keptBy(sc: RenderedScrapeConfig): { labels: Record<string, string>; ser
 /** The policies that select a pod (besides the default deny). */
 const selecting = (s: Stack, pod: PodEndpoint): string[] =>
   s.policies
-    .filter((p) => p.metadata.name !== DEFAULT_DENY && Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => pod.labels[k] === v))
+    .filter((p) => p.metadata.name !== DEFAULT_DENY && p.metadata.namespace === pod.namespace && Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => pod.labels[k] === v))
     .map((p) => p.metadata.name);
 
 describe.each([...ENVIRONMENTS])('%s', (env) => {
@@ -111,11 +118,12 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
   const grafana = podOf(s, 'grafana');
 
   test('a default deny for the namespace, then one policy per component, each selecting exactly its pods', () => {
-    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, ...componentsOf(env).map((c) => c.appName)]);
-    const deny = s.policies[0];
-    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [name]]);
-    for (const p of s.policies.slice(1)) {
+    const inMain = s.policies.filter((p) => p.metadata.namespace === s.namespace);
+    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner'])]);
+    expect(s.policies.filter((p) => p.metadata.namespace === `${s.namespace}-host-agents`).map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'node-exporter']);
+    for (const deny of s.policies.filter((p) => p.metadata.name === DEFAULT_DENY)) expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [pod.labels['app.kubernetes.io/name']]]);
+    for (const p of s.policies.filter((p) => p.metadata.name !== DEFAULT_DENY)) {
       expect([p.metadata.name, p.spec.policyTypes]).toEqual([p.metadata.name, ['Ingress', 'Egress']]);
       const why = p.metadata.annotations![WHY_ANNOTATION].split('\n');
       expect(why).toHaveLength((p.spec.ingress?.length ?? 0) + (p.spec.egress?.length ?? 0));
@@ -348,8 +356,9 @@ describe('values that open more', () => {
   });
 
   test('defaultDeny=false leaves pods the stack does not deploy alone, and still isolates ours', () => {
-    const s = stack('prod', ['networkPolicies.defaultDeny=false']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual(componentsOf('prod').map((c) => c.appName));
+    // node-exporter installed by someone else (ours switched off): Prometheus still scrapes it by its labels.
+    const s = stack('prod', ['networkPolicies.defaultDeny=false', 'nodeExporter.enabled=false']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', 'jaeger-es-index-cleaner']);
     const exporter = foreignPod(s.namespace, { 'app.kubernetes.io/name': 'node-exporter' });
     expect(allows(s.policies, podOf(s, 'prometheus'), exporter, 9100)).toBe(true);
     expect(allows(s.policies, foreignPod('pynomaly', {}), podOf(s, 'grafana'), 3000)).toBe(false);
@@ -391,7 +400,20 @@ describe('switches', () => {
 
   test('prometheus switched off: no policy, and Grafana accepts nobody but the configured users', () => {
     const s = stack('prod', [...switchedOff('prometheus'), 'networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap']);
+    expect(s.policies.filter((p) => p.metadata.namespace === s.namespace).map((p) => p.metadata.name)).toEqual([
+      DEFAULT_DENY,
+      'alertmanager',
+      'grafana',
+      'elasticsearch',
+      'logstash',
+      'kibana',
+      'logs-bootstrap',
+      'redis-exporter',
+      'postgres-exporter',
+      'elasticsearch-exporter',
+      'jaeger',
+      'jaeger-es-index-cleaner',
+    ]);
     const grafana = findObject(s.objects, 'NetworkPolicy', 'grafana') as unknown as NetworkPolicy;
     expect(grafana.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 3000, protocol: 'TCP' }] }]);
   });

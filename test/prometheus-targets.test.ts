@@ -154,8 +154,20 @@ describe('declarations', () => {
   test('one declaration per job of lib/catalog/jobs.ts, under the same key: outside the stack here, our components in their constructs', () => {
     const ours = builtStack(valuesOf('dev')).components.flatMap((c) => c.scrapeTargets.map((t) => [t.key, t.job] as const));
     const declared = [...Object.entries(TARGETS).map(([key, decl]) => [key, decl.job] as const), ...ours];
-    expect(declared.map(([key]) => key).sort()).toEqual(Object.keys(JOBS).sort());
+    expect([...new Set(declared.map(([key]) => key))].sort()).toEqual(Object.keys(JOBS).sort());
     for (const [key, job] of declared) expect([key, job]).toEqual([key, JOBS[key as keyof typeof JOBS]]);
+    // Each job is rendered once: a component of ours replaces the declaration of the same key (the exporters we deploy).
+    const jobs = nativeConfig('dev').scrape_configs.map((sc) => sc.job_name);
+    expect(jobs).toEqual([...new Set(jobs)]);
+    expect(jobs.sort()).toEqual(Object.values(JOBS).sort());
+  });
+
+  test('an exporter of ours replaces the declaration of its key; switched off, the declaration finds one installed by others', () => {
+    const ns = valuesOf('prod').namespace;
+    expect(byJob(nativeConfig('prod').scrape_configs.map(fromNative))[JOBS.redisExporter]).toMatchObject({ namespaces: [ns], serviceName: 'redis-exporter' });
+    const off = byJob(nativeConfig('prod', ['redisExporter.enabled=false', 'prometheus.targets.redisExporter.namespaces={cache}']).scrape_configs.map(fromNative));
+    expect(off[JOBS.redisExporter]).toMatchObject({ namespaces: ['cache'], selector: { app_kubernetes_io_name: 'redis-exporter' } });
+    expect(off[JOBS.redisExporter].serviceName).toBeUndefined();
   });
 
   test('the facts of each target (ports, paths, timing, scheme)', () => {
@@ -170,7 +182,8 @@ describe('declarations', () => {
       'redis-exporter': 'http :9121 /metrics every 15s (timeout 10s)',
       'postgres-exporter': 'http :9187 /metrics every 15s (timeout 10s)',
       'elasticsearch-exporter': 'http :9114 /metrics every 15s (timeout 10s)',
-      jaeger: 'http :14269 /metrics every 15s (timeout 10s)',
+      // Jaeger v2's telemetry port (v1's admin port 14269 is gone).
+      jaeger: 'http :8888 /metrics every 15s (timeout 10s)',
       logstash: 'http :9198 /metrics every 15s (timeout 10s)',
       kubelet: 'https :10250 /metrics every 15s (timeout 10s)',
       cadvisor: 'https :10250 /metrics/cadvisor every 15s (timeout 10s)',
@@ -254,6 +267,9 @@ describe('values reach both renderings', () => {
       'prometheus.pynomaly.selector.app\\.kubernetes\\.io/component=api',
       'prometheus.targets.pynomalyApi.interval=30s',
       'prometheus.targets.redisExporter.namespaces={cache}',
+      // Installed by others (ours off): found in the app's namespaces, or where the values say.
+      'redisExporter.enabled=false',
+      'postgresExporter.enabled=false',
     ];
     const native = byJob(nativeConfig('prod', sets).scrape_configs.map(fromNative));
     const sm = byJob(serviceMonitors('prod', sets).map(fromServiceMonitor));

@@ -281,7 +281,8 @@ describe('RBAC: least privilege', () => {
     const r = render('prod', ['prometheus.pynomaly.namespaces={pynomaly,pynomaly-batch}']);
     const { roles, bindings } = rbac(r);
     const discovered = sdNamespaces(r.config);
-    expect(discovered).toEqual(['pynomaly', 'pynomaly-batch', r.namespace].sort());
+    // The API's namespaces, ours, and the host agents' (node-exporter).
+    expect(discovered).toEqual(['pynomaly', 'pynomaly-batch', r.namespace, `${r.namespace}-host-agents`].sort());
     expect(roles.map((o) => o.metadata.namespace).sort()).toEqual(discovered);
     for (const role of roles) {
       expect(rulesOf(role)).toEqual([

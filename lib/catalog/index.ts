@@ -187,10 +187,11 @@ export const METRICS = {
   kubelet_volume_stats_available_bytes: m('kubelet', 'gauge', 'kubelet_volume_stats_available_bytes', ['persistentvolumeclaim'], 'Free bytes of a mounted PVC'),
   kubelet_volume_stats_capacity_bytes: m('kubelet', 'gauge', 'kubelet_volume_stats_capacity_bytes', ['persistentvolumeclaim'], 'Capacity of a mounted PVC'),
 
-  // --- Jaeger (admin port metrics) --------------------------------------------------------------------
-  jaeger_collector_spans_received_total: m('jaeger', 'counter', 'jaeger_collector_spans_received_total', ['debug', 'format', 'svc', 'transport'], 'Spans received by the collector'),
-  jaeger_collector_spans_dropped_total: m('jaeger', 'counter', 'jaeger_collector_spans_dropped_total', ['host'], 'Spans dropped by the collector'),
-  jaeger_collector_queue_length: m('jaeger', 'gauge', 'jaeger_collector_queue_length', ['host'], 'Collector queue length'),
+  // --- Jaeger v2 (OpenTelemetry collector telemetry on port 8888; v1's jaeger_collector_* are gone) ----
+  otelcol_receiver_accepted_spans_total: m('jaeger', 'counter', 'otelcol_receiver_accepted_spans_total', ['receiver', 'transport'], 'Spans a receiver accepted into the pipeline'),
+  otelcol_receiver_refused_spans_total: m('jaeger', 'counter', 'otelcol_receiver_refused_spans_total', ['receiver', 'transport'], 'Spans a receiver refused (the pipeline did not take them)'),
+  otelcol_exporter_sent_spans_total: m('jaeger', 'counter', 'otelcol_exporter_sent_spans_total', ['exporter'], 'Spans an exporter wrote (to the trace storage)'),
+  otelcol_exporter_send_failed_spans_total: m('jaeger', 'counter', 'otelcol_exporter_send_failed_spans_total', ['exporter'], 'Spans an exporter failed to write (lost)'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricName = keyof typeof METRICS;

@@ -8,9 +8,9 @@ import type { ContainerPort } from '../core/workload';
 
 export const PLANNED_SERVICES = {
   elasticsearch: { service: 'elasticsearch', port: { name: 'http', port: 9200 } },
-  /** One Service for the query UI/API and the admin port Prometheus scrapes. */
-  jaeger: { service: 'jaeger', port: { name: 'http-query', port: 16686 }, adminPort: { name: 'admin-http', port: 14269 } },
-} as const satisfies Record<string, { service: string; port: ContainerPort; adminPort?: ContainerPort }>;
+  /** One Service for the query UI/API and the telemetry port (v2: 8888) Prometheus scrapes. */
+  jaeger: { service: 'jaeger', port: { name: 'http-query', port: 16686 }, metricsPort: { name: 'http-metrics', port: 8888 } },
+} as const satisfies Record<string, { service: string; port: ContainerPort; metricsPort?: ContainerPort }>;
 
 /** The in-cluster URL of a planned Service in `namespace` (`<namespace>` in docs). */
 export function plannedServiceUrl(key: keyof typeof PLANNED_SERVICES, namespace: string): string {

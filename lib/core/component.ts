@@ -59,6 +59,8 @@ export interface ExposedScrapeTarget {
   readonly serviceName: string;
   /** The Service port serving the metrics (its name is what discovery keeps). */
   readonly port: ContainerPort;
+  /** Its pods run on the host network: their address is the node's, which no pod selector matches. */
+  readonly hostNetwork?: boolean;
 }
 
 /**
@@ -168,6 +170,10 @@ export interface ComponentFacts {
   readonly job: string;
   /** Key of its scrape target under `prometheus.targets`, when it has one. */
   readonly targetKey: string;
+  /** Its pods run on the host network (see ExposedScrapeTarget). @default false */
+  readonly hostNetwork?: boolean;
+  /** The port of its own /metrics when it is not `port`. @default port */
+  readonly metricsPort?: ContainerPort;
 }
 
 /**
@@ -198,7 +204,7 @@ export abstract class ComponentConstruct<V extends { readonly image: { readonly 
     this.podSelector = selectorLabels(this.identity);
     this.endpoint = serviceEndpoint(facts.name, this.namespace, facts.port);
     this.webPort = facts.port;
-    this.scrapeTargets = [{ key: facts.targetKey, job: facts.job, path: '/metrics', namespace: this.namespace, selector: this.podSelector, serviceName: facts.name, port: facts.port }];
+    this.scrapeTargets = [{ key: facts.targetKey, job: facts.job, path: '/metrics', namespace: this.namespace, selector: this.podSelector, serviceName: facts.name, port: facts.metricsPort ?? facts.port, ...(facts.hostNetwork ? { hostNetwork: true } : {}) }];
   }
 
   public abstract networkEdges(g: GraphContext, self: ComponentPeer): Edge[];

@@ -94,12 +94,7 @@ export class Elasticsearch extends ComponentConstruct<ElasticsearchValues> {
       publishNotReadyAddresses: true,
     });
     this.statefulSet = statefulSet(this, this.identity, v, checksum(data));
-    if (v.replicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'pdb', {
-        metadata: { name: ELASTICSEARCH.name },
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(this.identity) } },
-      });
-    }
+    // Its PodDisruptionBudget (one node down at a time) comes with the StatefulSet helper.
   }
 
   public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {

@@ -157,7 +157,7 @@ export const TARGETS: { readonly [K in OutsideKey]: Declaration } = {
   redisExporter: external('redisExporter', JOBS.redisExporter, 9121, 'app'),
   postgresExporter: external('postgresExporter', JOBS.postgresExporter, 9187, 'app'),
   elasticsearchExporter: external('elasticsearchExporter', JOBS.elasticsearchExporter, 9114, 'stack'),
-  jaeger: external('jaeger', JOBS.jaeger, PLANNED_SERVICES.jaeger.adminPort.port, 'stack'),
+  jaeger: external('jaeger', JOBS.jaeger, PLANNED_SERVICES.jaeger.metricsPort.port, 'stack'),
   kubelet: kubelet(JOBS.kubelet, '/metrics'),
   cadvisor: kubelet(JOBS.cadvisor, '/metrics/cadvisor'),
 };
@@ -174,9 +174,11 @@ const COMPONENTS_AFTER: OutsideKey = 'pynomalyApi';
  */
 export function scrapeTargets(values: Values, exposed: readonly ExposedScrapeTarget[]): ScrapeTarget[] {
   const out: ScrapeTarget[] = [];
+  // A component of ours that exposes a target of the same key (an exporter we deploy) replaces the declaration.
+  const ours = new Set(exposed.map((t) => t.key));
   for (const key of Object.keys(TARGETS) as OutsideKey[]) {
     const tv = values.prometheus.targets[key];
-    if (tv.enabled) out.push(resolveDeclaration(values, key, TARGETS[key], tv));
+    if (tv.enabled && !ours.has(key)) out.push(resolveDeclaration(values, key, TARGETS[key], tv));
     if (key === COMPONENTS_AFTER) out.push(...exposed.flatMap((t) => resolveExposed(values, t)));
   }
   return out;
@@ -205,6 +207,7 @@ function resolveExposed(values: Values, t: ExposedScrapeTarget): ScrapeTarget[] 
       selector: t.selector,
       serviceName: t.serviceName,
       port: t.port,
+      ...(t.hostNetwork ? { hostNetwork: true } : {}),
     },
   ];
 }

@@ -155,7 +155,7 @@ export const prometheusValues = z
           port: 'http-metrics',
           where: 'stack',
         }),
-        jaeger: externalTarget('Jaeger (admin port 14269)', { name: 'jaeger', port: 'admin-http', where: 'stack' }),
+        jaeger: externalTarget('Jaeger v2 (its telemetry port 8888)', { name: 'jaeger', port: 'http-metrics', where: 'stack' }),
         kubelet: kubeletTarget('the kubelet of every node (https, /metrics)').describe('Scrape target: kubelet; also takes interval and timeout'),
         cadvisor: kubeletTarget('container metrics from the kubelet of every node (https, /metrics/cadvisor)').describe('Scrape target: cAdvisor; also takes interval and timeout'),
       })

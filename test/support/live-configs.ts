@@ -158,6 +158,12 @@ export interface RunnablePrometheus {
 export interface PrometheusRewrite {
   /** `host:port` every swapped SD block scrapes instead (a loopback address). */
   readonly staticTarget: string;
+  /**
+   * Per job: the static target (address and the discovery meta labels a real
+   * endpoint would carry, so the job's own relabelling keeps it) that replaces
+   * the job's SD block instead of `staticTarget`.
+   */
+  readonly jobTargets?: Readonly<Record<string, { address: string; labels: Readonly<Record<string, string>> }>>;
   /** `host:port` of a live Alertmanager; without it the alerting block is dropped. */
   readonly alertmanager?: string;
 }
@@ -195,6 +201,14 @@ export function runnablePrometheus(dir: string, configYaml: string, rules: Reado
     }
     Object.values(obj).forEach(swap);
   };
+  for (const sc of (config.scrape_configs as Tree[] | undefined) ?? []) {
+    const own = rewrite.jobTargets?.[String(sc.job_name)];
+    if (own && 'kubernetes_sd_configs' in sc) {
+      delete sc.kubernetes_sd_configs;
+      sc.static_configs = [{ targets: [own.address], labels: { ...own.labels } }];
+      swappedSd++;
+    }
+  }
   swap(config.scrape_configs);
   dummyCredentialFiles(config, join(dir, 'files'));
 

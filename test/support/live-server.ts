@@ -9,7 +9,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -72,8 +72,12 @@ export interface StartOptions {
    * (re)write files that depend on the port.
    */
   readonly args: (port: number) => string[];
-  /** How long to wait for `GET /-/ready` to answer 200. */
+  /** How long to wait for `GET /-/ready` (or `ready`) to answer. */
   readonly readyTimeoutMs?: number;
+  /** Readiness other than `GET /-/ready` answering 200 (an exporter's probe path, a TCP port). */
+  readonly ready?: (server: LiveServer) => Promise<boolean>;
+  /** This port rather than a free one (a server restarted where its clients point); no retry. */
+  readonly port?: number;
 }
 
 /** The server refused to start or never became ready: its exit code and log tail say why. */
@@ -92,12 +96,12 @@ export class ServerStartError extends Error {
  * the port was taken meanwhile.
  */
 export async function startServer(opts: StartOptions): Promise<LiveServer> {
-  const attempts = 3;
+  const attempts = opts.port ? 1 : 3;
   for (let attempt = 1; ; attempt++) {
-    const port = await freeLoopbackPort();
+    const port = opts.port ?? (await freeLoopbackPort());
     const server = launch(opts, port);
     try {
-      await waitReady(server, opts.readyTimeoutMs ?? 15_000);
+      await waitReady(server, opts.readyTimeoutMs ?? 15_000, opts.ready);
       return server;
     } catch (e) {
       await stopServer(server);
@@ -127,13 +131,12 @@ function exited(server: LiveServer): boolean {
   return server.process.exitCode !== null || server.process.signalCode !== null;
 }
 
-async function waitReady(server: LiveServer, timeoutMs: number): Promise<void> {
+async function waitReady(server: LiveServer, timeoutMs: number, ready?: (server: LiveServer) => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited(server)) throw new ServerStartError(`${server.name} exited (code ${server.process.exitCode}) before it was ready`, server.logs());
     try {
-      const res = await httpRequest('GET', `${server.url}/-/ready`, undefined, 1000);
-      if (res.status === 200) return;
+      if (ready ? await ready(server) : (await httpRequest('GET', `${server.url}/-/ready`, undefined, 1000)).status === 200) return;
     } catch {
       // not listening yet
     }
@@ -178,6 +181,25 @@ function httpRequest(method: 'GET' | 'POST', url: string, body: string | undefin
     req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** GET a text document (bounded: 5 s): its status and body. */
+export async function getText(url: string): Promise<{ status: number; text: string }> {
+  return httpRequest('GET', url, undefined, 5000);
+}
+
+/** Whether something accepts TCP connections on loopback `port` (bounded: 1 s). */
+export function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: LOOPBACK, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }
 

@@ -199,18 +199,21 @@ export function monitoringStack(): DashboardSpec {
             width: 8,
           }),
           timeseriesPanel({
-            title: 'Jaeger spans',
+            title: 'Jaeger spans received by receiver',
             queries: [
-              { expr: `sum(${rate(M.jaeger_collector_spans_received_total + JAEGER, RATE)})`, legend: 'received' },
-              { expr: `sum(${rate(M.jaeger_collector_spans_dropped_total + JAEGER, RATE)})`, legend: 'dropped' },
+              { expr: `sum by (receiver, transport) (${rate(M.otelcol_receiver_accepted_spans_total + JAEGER, RATE)})`, legend: 'accepted {{receiver}} {{transport}}' },
+              { expr: `sum by (receiver, transport) (${rate(M.otelcol_receiver_refused_spans_total + JAEGER, RATE)})`, legend: 'refused {{receiver}} {{transport}}' },
             ],
             unit: 'ops',
             width: 8,
           }),
           timeseriesPanel({
-            title: 'Jaeger collector queue',
-            queries: [{ expr: `max(${M.jaeger_collector_queue_length}${JAEGER})`, legend: 'queue length' }],
-            unit: 'short',
+            title: 'Jaeger spans written to storage',
+            queries: [
+              { expr: `sum(${rate(M.otelcol_exporter_sent_spans_total + JAEGER, RATE)})`, legend: 'written' },
+              { expr: `sum(${rate(M.otelcol_exporter_send_failed_spans_total + JAEGER, RATE)})`, legend: 'failed' },
+            ],
+            unit: 'ops',
             width: 8,
           }),
         ],
