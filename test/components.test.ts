@@ -30,11 +30,21 @@ test('every component of the registry has an enabled switch, and no other values
 
 /** What a user sets to switch a component off: with Grafana's datasource for it, if Grafana has one. */
 function switchOff(key: string): string[] {
-  return [`${key}.enabled=false`, ...(key in defaults.grafana.datasources ? [`grafana.datasources.${key}.enabled=false`] : []), ...(DEPENDENTS[key] ?? []).map((d) => `${d}.enabled=false`)];
+  return [`${key}.enabled=false`, ...(key in defaults.grafana.datasources ? [`grafana.datasources.${key}.enabled=false`] : []), ...(DEPENDENTS[key] ?? [])];
 }
 
 /** Components that cannot run without another of ours (Logstash writes to our Elasticsearch). */
-const DEPENDENTS: Readonly<Record<string, readonly string[]>> = { elasticsearch: ['logstash', 'kibana', 'logsBootstrap'] };
+const DEPENDENTS: Readonly<Record<string, readonly string[]>> = {
+  elasticsearch: [
+    'logstash.enabled=false',
+    'kibana.enabled=false',
+    'logsBootstrap.enabled=false',
+    // These point at an Elasticsearch by its Service name (ours, or one of yours by that name): off, or in memory.
+    'elasticsearchExporter.enabled=false',
+    'jaeger.storage=memory',
+    'jaegerIndexCleaner.enabled=false',
+  ],
+};
 
 test('a component whose dependency is switched off is refused, naming the switch', () => {
   expect(() => envObjects(ENV, { sets: ['elasticsearch.enabled=false', 'grafana.datasources.elasticsearch.enabled=false'] })).toThrow(
@@ -89,7 +99,7 @@ describe.each(keys.filter((k) => k in defaults.grafana.datasources))('%s.enabled
   });
   test('is accepted with the datasource pointed at an existing server', () => {
     const url = `http://${component}.elsewhere.example:9000`;
-    const objects = envObjects(ENV, { sets: [`${component}.enabled=false`, `grafana.datasources.${component}.url=${url}`, ...(DEPENDENTS[component] ?? []).map((d) => `${d}.enabled=false`)] });
+    const objects = envObjects(ENV, { sets: [`${component}.enabled=false`, `grafana.datasources.${component}.url=${url}`, ...(DEPENDENTS[component] ?? [])] });
     expect(JSON.stringify(objects)).toContain(url);
   });
 });

@@ -123,7 +123,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
     expect(env.ES_PASSWORD).toEqual({ secretKeyRef: { name: v.jaeger.elasticsearch.usernameSecret.name, key: 'password' } });
     expectSecretFile(cpod, env.ES_TLS_CA as string, v.jaeger.elasticsearch.caSecret.name!);
     const policy = findObject(objects, 'NetworkPolicy', JAEGER.indexCleaner) as unknown as NetworkPolicy;
-    expect(policy.metadata.annotations!['network.pynomaly.io/why']).toMatch(/to pods behind Service elasticsearch\..*, 9200\/TCP: delete Jaeger indices/);
+    expect(policy.metadata.annotations!['network.pynomaly.io/why']).toMatch(/to (pods behind Service elasticsearch\..*|elasticsearch), 9200\/TCP: delete Jaeger indices/);
   });
 });
 

@@ -64,6 +64,9 @@ class SecretFiles {
   public path(id: string, ref: { readonly name?: string; readonly key: string }, file: string): string {
     // The values schema refuses an enabled receiver without its Secret; this is a programming error.
     if (!ref.name) throw new Error(`alertmanager: ${id} needs a Secret name`);
+    // The same key of the same Secret (a team's Slack through the shared webhook) is mounted once.
+    const same = [...this.mounts.values()].find((m) => m.secretName === ref.name && m.key === ref.key && m.file === file);
+    if (same) return same.path;
     const dir = `${ALERTMANAGER.secretsDir}/${id}`;
     const mount: SecretMount = { volume: `secret-${id}`, secretName: ref.name, key: ref.key, dir, file, path: `${dir}/${file}` };
     this.mounts.set(id, mount);

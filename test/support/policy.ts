@@ -100,7 +100,7 @@ export function policyFindings(objects: readonly Manifest[]): Findings {
         findings['unpinned images'].push(`${id} ${c.name}: ${c.image}`);
       }
     }
-    if (o.kind !== 'Job') {
+    if (o.kind !== 'Job' && o.kind !== 'CronJob') {
       for (const c of spec.containers) if (!c.readinessProbe || !c.livenessProbe) findings['containers without readiness and liveness probes'].push(`${id} ${c.name}`);
     }
     const inNamespace = policies.filter((p) => p.metadata.namespace === o.metadata.namespace && selects(p.spec.podSelector, labels));
