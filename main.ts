@@ -4,6 +4,7 @@
  * See lib/cli.ts for the arguments. `npm run build` bundles this file into
  * build/synth.js, which `npm run synth` and `cdk8s synth` run.
  */
+import './lib/zod-setup'; // first: zod reads its settings as each schema is built
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from './lib/cli';

@@ -1,13 +1,14 @@
 /**
  * Command line of `npm run synth` / `cdk8s synth` (`--help` prints it).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { diffOutput, formatDiff } from './review/diff';
 import { ENVIRONMENTS } from './values/schema';
 import { ValuesError } from './values/errors';
 import { OutputError } from './synth/output';
 import { projectRoot, synth, SynthOptions } from './synth/synth';
+import { printTimings } from './synth/timings';
 
 export class UsageError extends Error {}
 
@@ -113,13 +114,26 @@ function splitOnce(arg: string): [string, string] {
   return [arg.slice(0, i), arg.slice(i + 1)];
 }
 
+/**
+ * One line to stdout. Written directly: setting up process.stdout (its stream
+ * and the tty or pipe modules behind it) costs more than the synth's last step.
+ */
+function printLine(text: string): void {
+  try {
+    writeSync(1, `${text}\n`);
+  } catch {
+    process.stdout.write(`${text}\n`); // a non-blocking pipe that is full: let the stream queue it
+  }
+}
+
 /** Runs the CLI; returns the exit code. Errors go to stderr as one clear message. */
 export function main(argv: readonly string[]): number {
   if (argv[0] === 'diff') return diffMain(argv.slice(1));
   try {
     const opts = parseArgs(argv);
     const { files, output } = synth(opts);
-    process.stdout.write(`synthesized ${opts.envs.join(', ')}: ${files} files in ${output}\n`);
+    printLine(`synthesized ${opts.envs.join(', ')}: ${files} files in ${output}`);
+    printTimings();
     return 0;
   } catch (e) {
     return reportError(e, 'nothing was written.', 1);

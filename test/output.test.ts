@@ -19,6 +19,12 @@ const fresh = (): string => join(tmp, `out-${++n}`);
 /** Our leftovers beside an output folder: staging folders and the lock. */
 const leftovers = (out: string): string[] => readdirSync(dirname(out)).filter((f) => f.startsWith(`.${basename(out)}.synth-`));
 
+/** Polls `done` for up to five seconds (a background child's work). */
+async function eventually(done: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  return done();
+}
+
 function synthOk(args: readonly string[], env: Record<string, string> = {}): void {
   const r = runSynth(args, ROOT, env);
   expect(r.stderr).toBe('');
@@ -113,6 +119,35 @@ describe('one atomic switch, and a killed run', () => {
     writeFileSync(join(b, 'from-b'), '');
     expect(exchangeFolders(a, b)).toBe(true);
     expect([readdirSync(a), readdirSync(b)]).toEqual([['from-b'], ['from-a']]);
+  });
+
+  (linuxWithExchange ? test : test.skip)('the old tree goes to a trash folder that a background child deletes', async () => {
+    const a = join(tmp, 'trash-a');
+    const b = join(tmp, 'trash-b');
+    const trash = join(tmp, 'trash-of-b');
+    mkdirSync(join(a, 'deep', 'er'), { recursive: true });
+    mkdirSync(b);
+    writeFileSync(join(a, 'deep', 'er', 'old-file'), 'old');
+    writeFileSync(join(b, 'new-file'), 'new');
+    expect(exchangeFolders(b, a, trash)).toBe(true);
+    expect(readdirSync(a)).toEqual(['new-file']);
+    expect(existsSync(b)).toBe(false); // renamed to the trash at once
+    expect(await eventually(() => !existsSync(trash))).toBe(true);
+  });
+
+  test('a synth leaves no trash behind once its child is done, and removes a trash folder a killed child left', async () => {
+    const out = fresh();
+    synthOk(['--output', out]);
+    synthOk(['--output', out]);
+    const trashes = (): string[] => readdirSync(dirname(out)).filter((f) => f.startsWith(`.${basename(out)}.trash-`));
+    expect(await eventually(() => trashes().length === 0)).toBe(true);
+    // A trash folder whose child was killed: old enough (by its ctime, set when it became trash) to be ours.
+    const stale = join(dirname(out), `.${basename(out)}.trash-2147483646`);
+    mkdirSync(join(stale, 'prod'), { recursive: true });
+    writeFileSync(join(stale, 'prod', 'x.yaml'), '');
+    const r = runSynth(['--output', out], ROOT, { PYNOMALY_SYNTH_STALE_TRASH_MS: '0' });
+    expect(r.status).toBe(0);
+    expect(existsSync(stale)).toBe(false);
   });
 
   test('killed after staging the new tree: the old tree is intact; the next run cleans up and succeeds', () => {

@@ -14,6 +14,10 @@
  * - One writer at a time: a lock file beside the folder; a second synth waits
  *   for the first, or fails before touching anything.
  * - Leftovers of killed runs (their staging folders) are removed by the next run.
+ * - The old tree is deleted in the background: deleting 130 files costs more
+ *   than writing them, and nobody waits for it. The exchange helper renames it
+ *   to a trash folder and forks a child that deletes it; a trash folder left by
+ *   a killed child is removed by a later run.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -85,7 +89,7 @@ export function writeOutput(req: WriteRequest): string {
       writeFileSync(join(staging, MANIFEST), JSON.stringify({ generator: 'pynomaly-monitoring', files: owned } satisfies Manifest, null, 1) + '\n');
       rmSync(join(staging, STAGING_FLAG));
       crashPoint('staged');
-      switchIn(staging, target);
+      switchIn(staging, target, join(parent, `${TRASH_PREFIX(basename(target))}${process.pid}`));
       crashPoint('switched');
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -180,13 +184,16 @@ function writeFiles(root: string, files: ReadonlyMap<string, string>): void {
   }
 }
 
-/** Puts the complete `staging` tree at `target`; afterwards `staging` holds the old tree (or nothing). */
-function switchIn(staging: string, target: string): void {
+/**
+ * Puts the complete `staging` tree at `target`. Afterwards the old tree is
+ * being deleted as `trash` in the background, or is left in `staging`.
+ */
+function switchIn(staging: string, target: string, trash: string): void {
   if (!existsSync(target)) {
     renameSync(staging, target);
     return;
   }
-  if (exchangeFolders(staging, target)) return;
+  if (exchangeFolders(staging, target, trash)) return;
   // No atomic exchange here: two renames. A run killed between them leaves no
   // `target` and a complete staging folder, which the next run moves in.
   const aside = `${staging}.old`;
@@ -201,15 +208,34 @@ const RENAMEAT2: Readonly<Record<string, number>> = { x64: 316, arm64: 276 };
 
 /**
  * Swaps two folders in one system call (Linux renameat2 with RENAME_EXCHANGE),
- * made through perl (Essential in Debian): Node has no binding for it.
- * Returns false where that is not possible; the caller falls back.
+ * made through perl (Essential in Debian, File::Path in perl-base): Node has
+ * no binding for it. With `trash`, what is then in `a` is renamed to `trash`
+ * and deleted by a forked child that nobody waits for (its standard streams
+ * closed, in a session of its own). Returns false where the exchange is not
+ * possible; the caller falls back.
  */
-export function exchangeFolders(a: string, b: string): boolean {
+export function exchangeFolders(a: string, b: string, trash?: string): boolean {
   const nr = RENAMEAT2[process.arch];
   if (process.platform !== 'linux' || nr === undefined || process.env.PYNOMALY_SYNTH_NO_EXCHANGE === '1') return false;
-  const r = spawnSync('perl', ['-e', `exit(syscall(${nr}, -100, $ARGV[0], -100, $ARGV[1], 2) == 0 ? 0 : 3)`, a, b], { stdio: 'ignore' });
+  const r = spawnSync('perl', ['-e', EXCHANGE_AND_DISCARD, String(nr), a, b, trash ?? ''], { stdio: 'ignore' });
   return r.status === 0;
 }
+
+const EXCHANGE_AND_DISCARD = `
+my ($nr, $a, $b, $trash) = @ARGV;
+syscall($nr, -100, $a, -100, $b, 2) == 0 or exit 3;
+exit 0 if $trash eq '' or !rename($a, $trash);
+my $pid = fork();
+exit 0 if $pid;
+if (defined $pid) { require POSIX; POSIX::setsid(); close STDIN; close STDOUT; close STDERR; }
+require File::Path;
+File::Path::remove_tree($trash);
+exit 0;`;
+
+/** The trash folders of a target: `.<base>.trash-<pid>`. */
+const TRASH_PREFIX = (base: string): string => `.${base}.trash-`;
+/** A trash folder whose deleting child is surely gone (it takes well under a second). */
+const staleTrashMs = (): number => Number(process.env.PYNOMALY_SYNTH_STALE_TRASH_MS ?? 10_000);
 
 /** A complete staging folder (no staging flag, a manifest) whose target is missing: a switch that was cut short. */
 function recoverInterruptedSwitch(parent: string, base: string): void {
@@ -221,6 +247,14 @@ function recoverInterruptedSwitch(parent: string, base: string): void {
 
 function removeLeftovers(parent: string, base: string): void {
   for (const dir of leftovers(parent, base)) rmSync(dir, { recursive: true, force: true });
+  // A trash folder is being deleted by its own child; one that outlived it is ours to finish.
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(TRASH_PREFIX(base)) || !/^\d+$/.test(name.slice(TRASH_PREFIX(base).length))) continue;
+    const dir = join(parent, name);
+    // Its ctime is when it became trash (the rename); its mtime may be hours older.
+    const becameTrash = statSync(dir, { throwIfNoEntry: false })?.ctimeMs ?? Infinity;
+    if (Date.now() - becameTrash >= staleTrashMs()) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Staging folders of earlier runs that are ours (pattern and flag or manifest); we hold the lock, so their runs are over. */

@@ -15,6 +15,7 @@ import { loadValues, valuesJsonSchema } from '../values/load';
 import { Values, valuesSchema } from '../values/schema';
 import { writeOutput } from './output';
 import { renderEnvironmentFiles, renderObjects } from './render';
+import { timed } from './timings';
 import { toYamlStream } from './yaml';
 
 export interface SynthOptions {
@@ -51,15 +52,15 @@ const TOP_LEVEL_GENERATED = [ROOT_APPLICATION_FILE] as const;
 export function renderAll(opts: SynthOptions): Map<string, string> {
   const version = projectVersion();
   const valuesDir = opts.valuesDir ?? join(projectRoot(), 'values');
-  const schema = valuesJsonSchema() as JsonSchema;
-  const defaults = valuesSchema.parse({});
+  const schema = timed('values schema', () => valuesJsonSchema() as JsonSchema);
+  const defaults = timed('load values', () => valuesSchema.parse({}));
   const top: Record<(typeof TOP_LEVEL_FILES)[number], string> = {
     'values.schema.json': JSON.stringify(schema, null, 2) + '\n',
-    'values.yaml': documentedValuesYaml(
+    'values.yaml': timed('documented values', () => documentedValuesYaml(
       defaults,
       schema,
       'Defaults of every value (generated from lib/values/schema.ts).\nvalues/<env>.yaml, --values FILE and --set key=value are layered on top, as in Helm.\n',
-    ),
+    )),
     // The page every alert's runbook_url points into (rules.runbookBaseUrl), for the default thresholds.
     'runbooks.md': runbookMarkdown(defaults),
     'metrics.md': metricsReferenceMarkdown(),
@@ -67,10 +68,11 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
   const files = new Map<string, string>(Object.entries(top));
   const argocdEnvironments: Values[] = [];
   for (const env of opts.envs) {
-    const values = loadValues({ env, valuesDir, valuesFiles: opts.valuesFiles, sets: opts.sets, baseLayer: { environment: env } });
-    const rendered = renderObjects(values, version);
-    const synthesizedValuesYaml = documentedValuesYaml(values, schema, `Values of the ${env} environment, as synthesized (informational: the chart's\ntemplates are already rendered with them; values.yaml lists what Helm may still change).\n`);
-    for (const [path, content] of renderEnvironmentFiles(env, rendered, { version, valuesSchema: schema, synthesizedValuesYaml })) {
+    const values = timed('load values', () => loadValues({ env, valuesDir, valuesFiles: opts.valuesFiles, sets: opts.sets, baseLayer: { environment: env } }));
+    const rendered = timed('build and resolve objects', () => renderObjects(values, version));
+    const synthesizedValuesYaml = timed('documented values', () => documentedValuesYaml(values, schema, `Values of the ${env} environment, as synthesized (informational: the chart's\ntemplates are already rendered with them; values.yaml lists what Helm may still change).\n`));
+    const envFiles = timed('YAML and Helm chart', () => renderEnvironmentFiles(env, rendered, { version, valuesSchema: schema, synthesizedValuesYaml }));
+    for (const [path, content] of envFiles) {
       files.set(path, content);
     }
     if (values.argocd.enabled) {
@@ -101,11 +103,11 @@ export function ownedScope(envs: readonly string[]): string[] {
 
 export function synth(opts: SynthOptions): { files: number; output: string } {
   const files = renderAll(opts);
-  const output = writeOutput({
+  const output = timed('write output', () => writeOutput({
     output: opts.output ?? join(projectRoot(), 'dist'),
     files,
     scope: ownedScope(opts.envs),
     forbidden: [projectRoot()],
-  });
+  }));
   return { files: files.size, output };
 }

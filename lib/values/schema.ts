@@ -10,10 +10,6 @@ import { argocdValues } from '../gitops/values';
 import { COMPONENTS } from '../registry';
 import { dnsLabel } from './types';
 
-// Each synth parses values a handful of times: zod's JIT (compiling a parser
-// per object schema with new Function) costs more than it saves here.
-z.config({ jitless: true });
-
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 const podSecurityLevel = z.enum(['restricted', 'baseline', 'privileged']);

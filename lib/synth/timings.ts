@@ -1,0 +1,26 @@
+/**
+ * `PYNOMALY_SYNTH_TIMINGS=1 npm run synth` prints where a synth spends its
+ * time (to stderr, milliseconds per phase, summed over environments): the
+ * first thing to read before optimizing it.
+ */
+const enabled = (): boolean => process.env.PYNOMALY_SYNTH_TIMINGS === '1';
+const spent = new Map<string, number>();
+
+/** Runs `fn`, adding its duration to `phase` when timings are on. */
+export function timed<T>(phase: string, fn: () => T): T {
+  if (!enabled()) return fn();
+  const start = performance.now();
+  try {
+    return fn();
+  } finally {
+    spent.set(phase, (spent.get(phase) ?? 0) + performance.now() - start);
+  }
+}
+
+/** The phases and the process's age when called (so module loading shows too). */
+export function printTimings(): void {
+  if (!enabled()) return;
+  const lines = [...spent].map(([phase, ms]) => `${phase.padEnd(28)} ${ms.toFixed(1).padStart(7)} ms`);
+  lines.push(`${'process age at the end'.padEnd(28)} ${performance.now().toFixed(1).padStart(7)} ms`);
+  process.stderr.write(lines.join('\n') + '\n');
+}
