@@ -6,6 +6,6 @@
  * Each synth parses values a handful of times: zod's JIT (compiling a parser per
  * object schema with new Function on its first parse) costs more than it saves.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 z.config({ jitless: true });

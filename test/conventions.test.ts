@@ -14,5 +14,8 @@ describe('helm template escaping', () => {
   test('Go template delimiters in our YAML survive Helm rendering', () => {
     expect(escapeTemplate('summary: "{{ $labels.instance }} is down"')).toBe('summary: "{{ "{{" }} $labels.instance {{ "}}" }} is down"');
     expect(escapeTemplate('no delimiters')).toBe('no delimiters');
+    // Runs of braces pair from the left, as Go's template lexer reads them.
+    expect(escapeTemplate('{{{a}}}')).toBe('{{ "{{" }}{a{{ "}}" }}}');
+    expect(escapeTemplate('x\0{{y}}')).toBe('x\0{{ "{{" }}y{{ "}}" }}');
   });
 });

@@ -5,7 +5,7 @@
  * small project of its own, so the real sources are never edited.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support/stack';
 import { tempDir } from './support/values';
@@ -59,4 +59,24 @@ test('a change to a build setting rebuilds too', () => {
   writeFileSync(join(project, 'tsconfig.json'), '{ }\n');
   expect(launch()).toBe('20s');
   expect(bundleStat()).not.toBe(built);
+});
+
+describe('what goes into the real bundle', () => {
+  const bundleText = (): string => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'launch.js'), '--build-only'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    return readFileSync(join(ROOT, 'build', 'synth.js'), 'utf8');
+  };
+  const inputs = (): string[] => Object.keys((JSON.parse(readFileSync(join(ROOT, 'build', 'synth.inputs.json'), 'utf8')) as { inputs: Record<string, string> }).inputs);
+
+  test('zod is imported as a namespace (import * as z), so its 40 locales stay out of the bundle', () => {
+    const text = bundleText();
+    expect(text).toContain('Invalid input'); // zod's English messages are in
+    expect(text).not.toContain('erwartet'); // its German ones (and the other locales) are not
+  });
+
+  test("one copy of yaml: cdk8s's bundled copy is replaced by ours while the versions are the same", () => {
+    bundleText();
+    expect(inputs().filter((f) => f.startsWith('node_modules/cdk8s/node_modules/yaml/'))).toEqual([]);
+  });
 });

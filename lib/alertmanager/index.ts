@@ -10,7 +10,7 @@
  * rotation needs no restart: Alertmanager reads the `*_file`s at send time.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint, serviceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';

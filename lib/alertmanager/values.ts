@@ -3,7 +3,7 @@
  * a receiver that needs one names a user-provided Secret and key, which the
  * StatefulSet mounts as a file that the Alertmanager config points at.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, Category } from '../catalog/alerting';
 import { duration, enabled, image, replicas, resources, secretRef, storage } from '../values/types';
 import {

@@ -22,7 +22,7 @@
  */
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, ServiceEndpoint, serviceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity, selectorLabels } from '../core/labels';

@@ -3,7 +3,7 @@
  * the elastic user's password and the TLS certificates are user-provided
  * Secrets, mounted as files.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { enabled, image, replicas, resources, secretRef, storage } from '../values/types';
 import { MAX_HEAP_BYTES } from './constants';
 import { JVM_SIZE, jvmSizeBytes, quantityBytes } from './quantity';

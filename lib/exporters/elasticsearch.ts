@@ -6,7 +6,7 @@
  * how the exporter takes them), where the values name them.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { PLANNED_SERVICES } from '../catalog/services';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint } from '../core/component';

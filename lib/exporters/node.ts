@@ -5,7 +5,7 @@
  * Non-root, read-only root filesystem, no capabilities, no ServiceAccount token.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';

@@ -8,7 +8,7 @@
  * literal password in DATA_SOURCE_NAME).
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';

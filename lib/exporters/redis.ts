@@ -7,7 +7,7 @@
  * JSON map of Redis URI to password (`{"redis://redis.pynomaly.svc:6379": "..."}`).
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';

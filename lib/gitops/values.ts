@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel } from '../values/types';
 
 /** Argo CD: one Application per environment, and an app-of-apps over them (dist/argocd/). */

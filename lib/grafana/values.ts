@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
 import { enabled, image, optionalStorage, resources, secretRef } from '../values/types';
 import { plannedServiceUrl } from '../catalog/services';

@@ -7,7 +7,7 @@
  * Secret references, never values.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentDefinition, ComponentProps, MonitoringComponent, resolveNamespace, ServiceEndpoint, ExposedScrapeTarget } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity, PART_OF, selectorLabels } from '../core/labels';

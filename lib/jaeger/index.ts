@@ -7,7 +7,7 @@
  * cleaner (index-cleaner.ts) deletes the indices older than the retention.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLANNED_SERVICES } from '../catalog/services';
 import { enabled, image, resources, secretRef } from '../values/types';
 

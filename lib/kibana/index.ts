@@ -9,7 +9,7 @@
  * It exposes no Prometheus metrics: it has no scrape target.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { checksum, container, deployment, httpProbe, service } from '../core/workload';

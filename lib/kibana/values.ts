@@ -1,5 +1,5 @@
 /** Values of Kibana (`kibana.*`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ELASTIC_STACK_VERSION } from '../elasticsearch/values';
 import { enabled, image, replicas, resources, secretRef } from '../values/types';
 

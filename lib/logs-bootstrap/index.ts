@@ -14,7 +14,7 @@
  * are kept a day (ttlSecondsAfterFinished 86400, never 0).
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ComponentDefinition, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity, Labels, selectorLabels } from '../core/labels';

@@ -16,7 +16,7 @@
  * secretKeyRef, never from the YAML.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity } from '../core/labels';

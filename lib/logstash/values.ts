@@ -1,5 +1,5 @@
 /** Values of Logstash (`logstash.*`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ELASTIC_STACK_VERSION } from '../elasticsearch/values';
 import { JVM_SIZE, jvmSizeBytes, quantityBytes } from '../elasticsearch/quantity';
 import { dnsLabel, enabled, image, resources, secretRef, storage } from '../values/types';

@@ -5,7 +5,7 @@
  * cluster's DNS, API server, nodes and the internet are.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { labelKey, labelValue } from '../prometheus/values';
 import { dnsLabel } from '../values/types';
 

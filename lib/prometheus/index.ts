@@ -14,7 +14,7 @@
  */
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel, duration, enabled, image, replicas, resources, storage } from '../values/types';
 import { labelKeyProblem } from '../values/validators/kubernetes';
 import { problemOf } from '../values/validators/refine';

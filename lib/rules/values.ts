@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, SEVERITIES } from '../catalog/alerting';
 import { isPrometheusDuration } from '../prometheus/duration';
 import { enabled } from '../values/types';

@@ -117,13 +117,19 @@ const UNSAFE_IN_PLAIN = /: | #|[ :]$/;
 /** `---` or `...` open a line that YAML reads as a document marker at the top level. */
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=$|[ \t\n\r])/;
 
+/** One-line strings as written, by string: the same keys and values recur in every object. */
+const oneLineStyled = new Map<string, string>();
+
 function oneLine(s: string): string {
-  if (SAFE_PLAIN.test(s) && !UNSAFE_IN_PLAIN.test(s)) {
-    if (yaml.DUMP_SCHEMA.resolveImplicitScalarTag(s).tag.tagName === STRING_TAG) return s;
+  let text = oneLineStyled.get(s);
+  if (text === undefined) {
+    // js-yaml styles a one-line string alike wherever it stands, except a marker at the top level.
+    if (DOCUMENT_MARKER.test(s)) throw NEEDS_JS_YAML;
+    const plain = SAFE_PLAIN.test(s) && !UNSAFE_IN_PLAIN.test(s) && yaml.DUMP_SCHEMA.resolveImplicitScalarTag(s).tag.tagName === STRING_TAG;
+    text = plain ? s : jsYamlScalar(s);
+    oneLineStyled.set(s, text);
   }
-  // js-yaml styles a one-line string alike wherever it stands, except a marker at the top level.
-  if (DOCUMENT_MARKER.test(s)) throw NEEDS_JS_YAML;
-  return jsYamlScalar(s);
+  return text;
 }
 
 /** Printable ASCII and line feeds, with something other than spaces: always a literal block. */
@@ -142,15 +148,9 @@ function literalBlock(s: string, level: number): string {
   // The indentation is stated when the first line starts with a space (it cannot be guessed).
   const indicator = /^\n* /.test(s) ? String(INDENT) : '';
   const chomping = s.endsWith('\n') ? '' : '-';
-  let body = '';
-  let start = 0;
-  while (start < s.length) {
-    const end = s.indexOf('\n', start);
-    const line = end === -1 ? s.slice(start) : s.slice(start, end);
-    body += (line ? indent + line : '') + '\n';
-    start = end === -1 ? s.length : end + 1;
-  }
-  return `|${indicator}${chomping}\n${body.slice(0, -1)}`;
+  // Every line indented but the empty ones; the last line break is the header's chomping.
+  const body = (s.charCodeAt(0) === 10 ? '' : indent) + s.replace(/\n(?=[^\n])/g, `\n${indent}`);
+  return `|${indicator}${chomping}\n${chomping ? body : body.slice(0, -1)}`;
 }
 
 const styledByJsYaml = new Map<string | number, string>();

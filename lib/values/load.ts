@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Values, valuesSchema } from './schema';
 import { ValuesError } from './errors';
 import { parseSet } from './set';

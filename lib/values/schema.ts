@@ -4,7 +4,7 @@
  * and the documented `values.yaml`. Stack-wide settings are here; each
  * component's values come from its registry entry (lib/registry.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ComponentDefinition } from '../core/component';
 import { argocdValues } from '../gitops/values';
 import { COMPONENTS } from '../registry';

@@ -3,7 +3,7 @@
  * these so that a duration, an image or a resource block is validated the same
  * way everywhere (one source of truth per kind of value).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPrometheusDuration } from '../prometheus/duration';
 import { dnsSubdomainProblem, imageRepositoryProblem, INT32_MAX, positiveQuantityProblem, requestsWithinLimits } from './validators/kubernetes';
 import { problemOf } from './validators/refine';

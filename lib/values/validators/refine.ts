@@ -3,7 +3,7 @@
  * value, or undefined) and zod: `.superRefine(problemOf(fn))` reports the
  * problem at the value's own key path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Says what is wrong with a value, or undefined when its consumer accepts it. */
 export type Check<T> = (value: T) => string | undefined;
