@@ -119,7 +119,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('a default deny for the namespace, then one policy per component, each selecting exactly its pods', () => {
     const inMain = s.policies.filter((p) => p.metadata.namespace === s.namespace);
-    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner'])]);
+    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner', 'oauth2-proxy'])]);
     expect(s.policies.filter((p) => p.metadata.namespace === `${s.namespace}-host-agents`).map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'node-exporter']);
     for (const deny of s.policies.filter((p) => p.metadata.name === DEFAULT_DENY)) expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [pod.labels['app.kubernetes.io/name']]]);
@@ -211,7 +211,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
     }
   });
 
-  test('nothing reaches Prometheus but Grafana and Prometheus itself (its replicas scrape each other)', () => {
+  test('nothing reaches Prometheus but Grafana, Prometheus itself (its replicas scrape each other) and oauth2-proxy where the ingress publishes it; the ingress controller reaches Grafana only', () => {
     const sources: Record<string, NetEndpoint> = {
       ...Object.fromEntries(s.pods),
       'pynomaly-api': foreignPod('pynomaly', { 'app.kubernetes.io/name': 'pynomaly-api' }),
@@ -220,9 +220,10 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
       'the internet': address(INTERNET_HOST),
     };
     const reach = (to: PodEndpoint, port: number) => Object.keys(sources).filter((name) => allows(s.policies, sources[name], to, port));
-    expect(reach(prometheus, 9090)).toEqual(['prometheus', 'grafana']);
-    expect(reach(alertmanager, 9093)).toEqual(['prometheus', 'grafana']);
-    expect(reach(grafana, 3000)).toEqual(['prometheus']);
+    const published = valuesOf(env).ingress.enabled;
+    expect(reach(prometheus, 9090)).toEqual(['prometheus', 'grafana', ...(published ? ['oauth2-proxy'] : [])]);
+    expect(reach(alertmanager, 9093)).toEqual(['prometheus', 'grafana', ...(published ? ['oauth2-proxy'] : [])]);
+    expect(reach(grafana, 3000)).toEqual(['prometheus', ...(published ? ['an ingress controller'] : [])]);
   });
 
   test('a pod of the namespace that no component policy selects is cut off both ways', () => {
@@ -267,10 +268,10 @@ function datasourceTarget(s: Stack, url: string): { endpoint: NetEndpoint; port:
 }
 
 describe('values that open more', () => {
-  test('Grafana is closed to users by default; ingressFrom.grafana opens its web port to exactly those clients', () => {
+  test('without the ingress Grafana is closed to users; ingressFrom.grafana opens its web port to exactly those clients', () => {
     const controller = foreignPod('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
     const neighbour = foreignPod('ingress-nginx', { app: 'other' });
-    const closed = stack('prod');
+    const closed = stack('prod', ['ingress.enabled=false']);
     expect(allows(closed.policies, controller, podOf(closed, 'grafana'), 3000)).toBe(false);
 
     const open = stack('prod', ['networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx,networkPolicies.ingressFrom.grafana[0].podSelector.app\\.kubernetes\\.io/name=ingress-nginx']);
@@ -358,7 +359,7 @@ describe('values that open more', () => {
   test('defaultDeny=false leaves pods the stack does not deploy alone, and still isolates ours', () => {
     // node-exporter installed by someone else (ours switched off): Prometheus still scrapes it by its labels.
     const s = stack('prod', ['networkPolicies.defaultDeny=false', 'nodeExporter.enabled=false']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', 'jaeger-es-index-cleaner']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', 'jaeger-es-index-cleaner', 'oauth2-proxy']);
     const exporter = foreignPod(s.namespace, { 'app.kubernetes.io/name': 'node-exporter' });
     expect(allows(s.policies, podOf(s, 'prometheus'), exporter, 9100)).toBe(true);
     expect(allows(s.policies, foreignPod('pynomaly', {}), podOf(s, 'grafana'), 3000)).toBe(false);
@@ -399,7 +400,7 @@ describe('switches', () => {
   });
 
   test('prometheus switched off: no policy, and Grafana accepts nobody but the configured users', () => {
-    const s = stack('prod', [...switchedOff('prometheus'), 'networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx']);
+    const s = stack('prod', [...switchedOff('prometheus'), 'ingress.enabled=false', 'networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx']);
     expect(s.policies.filter((p) => p.metadata.namespace === s.namespace).map((p) => p.metadata.name)).toEqual([
       DEFAULT_DENY,
       'alertmanager',
