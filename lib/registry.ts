@@ -9,12 +9,14 @@ import { alertmanagerComponent } from './alertmanager';
 import { elasticsearchComponent } from './elasticsearch';
 import { elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
 import { grafanaComponent } from './grafana';
+import { ingressComponent } from './ingress';
 import { jaegerComponent } from './jaeger';
 import { jaegerIndexCleanerComponent } from './jaeger/index-cleaner';
 import { kibanaComponent } from './kibana';
 import { logsBootstrapComponent } from './logs-bootstrap';
 import { logstashComponent } from './logstash';
 import { networkPoliciesComponent } from './network';
+import { oauth2ProxyComponent } from './oauth2-proxy';
 import { prometheusComponent } from './prometheus';
 import { rulesComponent } from './rules';
 
@@ -33,5 +35,7 @@ export const COMPONENTS = [
   elasticsearchExporterComponent,
   jaegerComponent,
   jaegerIndexCleanerComponent,
+  ingressComponent,
+  oauth2ProxyComponent,
   networkPoliciesComponent,
 ] as const;

@@ -80,6 +80,10 @@ function buildContext(
     const i = registry.findIndex((r) => r.key === key);
     return i < 0 ? registry.length : i;
   };
+  const constructs = (): IConstruct[] =>
+    [...built.entries()]
+      .sort(([a], [b]) => index(a) - index(b))
+      .map(([, c]) => c);
   return {
     values: own,
     stack: ctx.values,
@@ -93,11 +97,8 @@ function buildContext(
     },
     registryOrder: index,
     component: <T extends IConstruct>(key: string) => built.get(key) as T | undefined,
-    components: () =>
-      [...built.entries()]
-        .sort(([a], [b]) => index(a) - index(b))
-        .map(([, c]) => c)
-        .filter(isMonitoringComponent) as MonitoringComponent[],
+    components: () => constructs().filter(isMonitoringComponent),
+    constructs,
   };
 }
 

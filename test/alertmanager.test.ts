@@ -86,7 +86,9 @@ describe('StatefulSet, storage and Services', () => {
     expect(am.readinessProbe.httpGet).toMatchObject({ path: '/-/ready', port: ALERTMANAGER.port.name });
     expect(am.livenessProbe.httpGet).toMatchObject({ path: '/-/healthy', port: ALERTMANAGER.port.name });
     expect(am.ports).toContainEqual({ name: ALERTMANAGER.port.name, containerPort: 9093, protocol: 'TCP' });
-    expect(argValues(am, 'web.external-url')).toEqual([]);
+    // Without a URL of its own, its external URL is its Ingress host's, where the ingress publishes it.
+    const host = valuesOf(env).ingress.enabled ? valuesOf(env).ingress.hosts.alertmanager : undefined;
+    expect(argValues(am, 'web.external-url')).toEqual(host ? [`https://${host}`] : []);
   });
 
   test('documented defaults: 1 replica, a 2Gi volume, 120h retention', () => {

@@ -44,11 +44,16 @@ const DEPENDENTS: Readonly<Record<string, readonly string[]>> = {
     'jaeger.storage=memory',
     'jaegerIndexCleaner.enabled=false',
   ],
+  // The UIs without a login of their own are published only behind it: unpublished with it.
+  oauth2Proxy: ['ingress.hosts.prometheus=null', 'ingress.hosts.alertmanager=null', 'ingress.hosts.jaeger=null'],
 };
 
 test('a component whose dependency is switched off is refused, naming the switch', () => {
   expect(() => envObjects(ENV, { sets: ['elasticsearch.enabled=false', 'grafana.datasources.elasticsearch.enabled=false'] })).toThrow(
     'logstash.enabled: Logstash writes to our Elasticsearch, which elasticsearch.enabled=false switches off',
+  );
+  expect(() => envObjects(ENV, { sets: ['oauth2Proxy.enabled=false'] })).toThrow(
+    'ingress.hosts.prometheus: prometheus has no login of its own and is published only behind oauth2-proxy, which oauth2Proxy.enabled=false switches off',
   );
 });
 

@@ -28,8 +28,8 @@ test.each([...ENVIRONMENTS])('every object of dist/%s has its sync wave; CRD-dep
   }
 });
 
-test('waves order namespaces, then RBAC and config, then Services, then workloads, then CRD objects', () => {
-  const order = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'StatefulSet', 'ServiceMonitor', 'Job'].map(waveOfKind);
+test('waves order namespaces, then RBAC and config, then Services, then workloads, then Ingresses and CRD objects', () => {
+  const order = ['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'StatefulSet', 'Ingress', 'Job'].map(waveOfKind);
   expect(order).toEqual([...order].sort((a, b) => a - b));
   expect(new Set(order).size).toBe(order.length);
 });

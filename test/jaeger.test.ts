@@ -72,13 +72,14 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
     expect(at(config, 'exporters.jaeger_storage_exporter.trace_storage')).toBe(backends[0]);
   });
 
-  test('Prometheus scrapes its telemetry port; Grafana, Prometheus and the app reach it, on exactly those ports', () => {
+  test('Prometheus scrapes its telemetry port; Grafana, Prometheus, the app and oauth2-proxy (where the ingress publishes it) reach it, on exactly those ports', () => {
     const prometheusYml = yaml.load(configMapDataOf(objects, 'prometheus-config')['prometheus.yml']) as { scrape_configs: { job_name: string; relabel_configs: { source_labels?: string[]; regex?: string; action: string }[] }[] };
     const job = prometheusYml.scrape_configs.find((s) => s.job_name === 'jaeger')!;
     const keep = (l: string) => job.relabel_configs.find((r) => r.action === 'keep' && r.source_labels?.[0] === l)?.regex;
     expect([keep('__meta_kubernetes_service_name'), keep('__meta_kubernetes_endpointslice_port_name')]).toEqual(['jaeger', 'http-metrics']);
     const policy = findObject(objects, 'NetworkPolicy', JAEGER.name) as unknown as NetworkPolicy;
-    expect(policy.spec.ingress!.map((r) => r.ports!.map((p) => p.port))).toEqual([[8888], [16686], [4317, 4318, 14268, 14250]]);
+    const proxied = v.ingress.enabled && v.ingress.hosts.jaeger !== undefined;
+    expect(policy.spec.ingress!.map((r) => r.ports!.map((p) => p.port))).toEqual([[8888], [16686], [4317, 4318, 14268, 14250], ...(proxied ? [[16686]] : [])]);
     const ds = (yaml.load(configMapDataOf(objects, 'grafana-datasources')['datasources.yaml']) as { datasources: { name: string; url: string }[] }).datasources;
     expect(ds.find((d) => d.name === 'Jaeger')!.url).toBe(`http://jaeger.${v.namespace}.svc:16686`);
   });

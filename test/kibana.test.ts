@@ -50,12 +50,13 @@ describe.each(['dev', 'prod'])('%s', (env) => {
   });
 });
 
-test('server.publicBaseUrl comes from the values', () => {
-  expect(kibanaYml('prod')['server.publicBaseUrl']).toBeUndefined();
+test('server.publicBaseUrl comes from the values, else from the Ingress host', () => {
+  expect(kibanaYml('prod', ['ingress.enabled=false'])['server.publicBaseUrl']).toBeUndefined();
+  expect(kibanaYml('prod')['server.publicBaseUrl']).toBe('https://kibana.pynomaly.example.com');
   expect(kibanaYml('prod', ['kibana.publicBaseUrl=https://logs.example.com'])['server.publicBaseUrl']).toBe('https://logs.example.com');
 });
 
-test('users reach it only through networkPolicies.ingressFrom.kibana', () => {
+test('users reach it directly only through networkPolicies.ingressFrom.kibana (the ingress aside)', () => {
   const policy = (sets: string[]) => findObject(envObjects('prod', { sets }), 'NetworkPolicy', KIBANA.name) as unknown as { spec: { ingress?: { from: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[] } };
   const users = (p: ReturnType<typeof policy>) => (p.spec.ingress ?? []).filter((r) => r.from.some((f) => f.ipBlock));
   expect(users(policy([]))).toEqual([]);

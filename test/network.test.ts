@@ -6,7 +6,8 @@
  * evaluator (lib/network/evaluate.ts, tested in network-evaluate.test.ts).
  */
 import * as yaml from 'js-yaml';
-import { componentGraph } from '../lib/network/components';
+import { componentGraph, isTrafficRouter } from '../lib/network/components';
+import { OAUTH2_PROXY } from '../lib/oauth2-proxy';
 import { allows, NetEndpoint, PodEndpoint, verdict } from '../lib/network/evaluate';
 import { DEFAULT_DENY, NetworkPolicy, WHY_ANNOTATION } from '../lib/network/policies';
 import { Peer, PortSpec } from '../lib/network/graph';
@@ -119,7 +120,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('a default deny for the namespace, then one policy per component, each selecting exactly its pods', () => {
     const inMain = s.policies.filter((p) => p.metadata.namespace === s.namespace);
-    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner'])]);
+    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner', 'oauth2-proxy'])]);
     expect(s.policies.filter((p) => p.metadata.namespace === `${s.namespace}-host-agents`).map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'node-exporter']);
     for (const deny of s.policies.filter((p) => p.metadata.name === DEFAULT_DENY)) expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [pod.labels['app.kubernetes.io/name']]]);
@@ -211,7 +212,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
     }
   });
 
-  test('nothing reaches Prometheus but Grafana and Prometheus itself (its replicas scrape each other)', () => {
+  test('nothing reaches Prometheus but Grafana, Prometheus itself (its replicas scrape each other) and oauth2-proxy where the ingress publishes it; the ingress controller reaches Grafana only', () => {
     const sources: Record<string, NetEndpoint> = {
       ...Object.fromEntries(s.pods),
       'pynomaly-api': foreignPod('pynomaly', { 'app.kubernetes.io/name': 'pynomaly-api' }),
@@ -220,9 +221,10 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
       'the internet': address(INTERNET_HOST),
     };
     const reach = (to: PodEndpoint, port: number) => Object.keys(sources).filter((name) => allows(s.policies, sources[name], to, port));
-    expect(reach(prometheus, 9090)).toEqual(['prometheus', 'grafana']);
-    expect(reach(alertmanager, 9093)).toEqual(['prometheus', 'grafana']);
-    expect(reach(grafana, 3000)).toEqual(['prometheus']);
+    const published = valuesOf(env).ingress.enabled;
+    expect(reach(prometheus, 9090)).toEqual(['prometheus', 'grafana', ...(published ? ['oauth2-proxy'] : [])]);
+    expect(reach(alertmanager, 9093)).toEqual(['prometheus', 'grafana', ...(published ? ['oauth2-proxy'] : [])]);
+    expect(reach(grafana, 3000)).toEqual(['prometheus', ...(published ? ['an ingress controller'] : [])]);
   });
 
   test('a pod of the namespace that no component policy selects is cut off both ways', () => {
@@ -233,7 +235,8 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
   });
 
   test('every edge of the graph is allowed by the rendered policies', () => {
-    const graph = componentGraph(valuesOf(env), builtStack(valuesOf(env)).components);
+    const built = builtStack(valuesOf(env));
+    const graph = componentGraph(valuesOf(env), built.components, [...built.constructs.values()].filter(isTrafficRouter));
     for (const e of graph.edges) {
       const from = sampleEndpoint(s, e.from);
       const to = sampleEndpoint(s, e.to);
@@ -267,10 +270,10 @@ function datasourceTarget(s: Stack, url: string): { endpoint: NetEndpoint; port:
 }
 
 describe('values that open more', () => {
-  test('Grafana is closed to users by default; ingressFrom.grafana opens its web port to exactly those clients', () => {
+  test('without the ingress Grafana is closed to users; ingressFrom.grafana opens its web port to exactly those clients', () => {
     const controller = foreignPod('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
     const neighbour = foreignPod('ingress-nginx', { app: 'other' });
-    const closed = stack('prod');
+    const closed = stack('prod', ['ingress.enabled=false']);
     expect(allows(closed.policies, controller, podOf(closed, 'grafana'), 3000)).toBe(false);
 
     const open = stack('prod', ['networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx,networkPolicies.ingressFrom.grafana[0].podSelector.app\\.kubernetes\\.io/name=ingress-nginx']);
@@ -358,7 +361,7 @@ describe('values that open more', () => {
   test('defaultDeny=false leaves pods the stack does not deploy alone, and still isolates ours', () => {
     // node-exporter installed by someone else (ours switched off): Prometheus still scrapes it by its labels.
     const s = stack('prod', ['networkPolicies.defaultDeny=false', 'nodeExporter.enabled=false']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', 'jaeger-es-index-cleaner']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', 'jaeger-es-index-cleaner', 'oauth2-proxy']);
     const exporter = foreignPod(s.namespace, { 'app.kubernetes.io/name': 'node-exporter' });
     expect(allows(s.policies, podOf(s, 'prometheus'), exporter, 9100)).toBe(true);
     expect(allows(s.policies, foreignPod('pynomaly', {}), podOf(s, 'grafana'), 3000)).toBe(false);
@@ -374,6 +377,71 @@ describe('values that open more', () => {
     expect(errorOf(() => valuesOf('prod', ['networkPolicies.metricsScrapers[0].cidr=10.0.0.0/8,networkPolicies.metricsScrapers[0].podSelector.a=b']))).toContain(
       'podSelector needs a namespace',
     );
+  });
+});
+
+describe('the ingress', () => {
+  const controller = foreignPod('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
+  const neighbour = foreignPod('ingress-nginx', { app: 'other' });
+  const proxyPort = (ui: keyof typeof OAUTH2_PROXY.ports) => OAUTH2_PROXY.ports[ui].port;
+
+  test.each(['staging', 'prod'])('%s: the controller reaches oauth2-proxy on the port of each proxied UI and Grafana and Kibana (own logins), never the other UIs directly', (env) => {
+    const s = stack(env);
+    const proxy = podOf(s, 'oauth2-proxy');
+    for (const ui of ['prometheus', 'alertmanager', 'jaeger'] as const) {
+      expect([ui, allows(s.policies, controller, proxy, proxyPort(ui)), allows(s.policies, neighbour, proxy, proxyPort(ui))]).toEqual([ui, true, false]);
+    }
+    expect(allows(s.policies, controller, proxy, proxyPort('grafana'))).toBe(false);
+    expect(allows(s.policies, controller, podOf(s, 'grafana'), 3000)).toBe(true);
+    expect(allows(s.policies, controller, podOf(s, 'kibana'), 5601)).toBe(true);
+    for (const [name, port] of [['prometheus', 9090], ['alertmanager', 9093], ['jaeger', 16686], ['elasticsearch', 9200]] as const) {
+      expect([name, allows(s.policies, controller, podOf(s, name), port)]).toEqual([name, false]);
+    }
+    // The controller's traffic is let in, not out: its own namespace's policies are its own.
+    expect(allows(s.policies, address(INTERNET_HOST), proxy, proxyPort('prometheus'))).toBe(false);
+  });
+
+  test('oauth2-proxy reaches its upstreams and the issuer (443 outside), and nothing else of ours', () => {
+    const s = stack('prod');
+    const proxy = podOf(s, 'oauth2-proxy');
+    expect(allows(s.policies, proxy, podOf(s, 'prometheus'), 9090)).toBe(true);
+    expect(allows(s.policies, proxy, podOf(s, 'alertmanager'), 9093)).toBe(true);
+    expect(allows(s.policies, proxy, podOf(s, 'jaeger'), 16686)).toBe(true);
+    expect(allows(s.policies, proxy, address(INTERNET_HOST), 443)).toBe(true);
+    expect(allows(s.policies, proxy, address(INTERNET_HOST), 80)).toBe(false);
+    for (const [name, port] of [['grafana', 3000], ['kibana', 5601], ['elasticsearch', 9200], ['jaeger', 4317]] as const) {
+      expect([name, allows(s.policies, proxy, podOf(s, name), port)]).toEqual([name, false]);
+    }
+  });
+
+  test('dev (no ingress): the controller reaches nothing', () => {
+    const s = stack('dev');
+    for (const name of ['prometheus', 'alertmanager', 'grafana', 'kibana', 'jaeger']) {
+      const pod = podOf(s, name);
+      for (const { containerPort } of pod.ports ?? []) expect([name, containerPort, allows(s.policies, controller, pod, containerPort)]).toEqual([name, containerPort, false]);
+    }
+  });
+
+  test('Kibana without its own login (dev, the ingress on) is reached through oauth2-proxy only; an in-cluster issuer is reached in its namespace', () => {
+    const sets = [
+      'ingress.enabled=true',
+      'ingress.tls.secretName=monitoring-tls',
+      'ingress.hosts.kibana=kibana.dev.example.com',
+      'ingress.controller.namespace=traefik',
+      'ingress.controller.podSelector=null',
+      'ingress.controller.podSelector.app\\.kubernetes\\.io/name=traefik',
+      'oauth2Proxy.oidcIssuerUrl=https://keycloak.auth.svc:8443/realms/dev',
+      'oauth2Proxy.clientId=monitoring-dev',
+      'oauth2Proxy.emailDomains[0]=example.com',
+    ];
+    const s = stack('dev', sets);
+    const traefik = foreignPod('traefik', { 'app.kubernetes.io/name': 'traefik' });
+    expect(allows(s.policies, traefik, podOf(s, 'oauth2-proxy'), proxyPort('kibana'))).toBe(true);
+    expect(allows(s.policies, traefik, podOf(s, 'kibana'), 5601)).toBe(false);
+    expect(allows(s.policies, controller, podOf(s, 'oauth2-proxy'), proxyPort('kibana'))).toBe(false);
+    expect(allows(s.policies, podOf(s, 'oauth2-proxy'), podOf(s, 'kibana'), 5601)).toBe(true);
+    expect(allows(s.policies, podOf(s, 'oauth2-proxy'), foreignPod('auth', { app: 'keycloak' }), 8443)).toBe(true);
+    expect(allows(s.policies, podOf(s, 'oauth2-proxy'), address(INTERNET_HOST), 443)).toBe(false);
   });
 });
 
@@ -399,7 +467,7 @@ describe('switches', () => {
   });
 
   test('prometheus switched off: no policy, and Grafana accepts nobody but the configured users', () => {
-    const s = stack('prod', [...switchedOff('prometheus'), 'networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx']);
+    const s = stack('prod', [...switchedOff('prometheus'), 'ingress.enabled=false', 'networkPolicies.ingressFrom.grafana[0].namespace=ingress-nginx']);
     expect(s.policies.filter((p) => p.metadata.namespace === s.namespace).map((p) => p.metadata.name)).toEqual([
       DEFAULT_DENY,
       'alertmanager',

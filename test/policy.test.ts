@@ -2,7 +2,9 @@
  * The production policy over every pod of every environment: restricted Pod
  * Security outside the host agents' namespace, requests and a memory limit,
  * pinned images, probes, an ingress and an egress NetworkPolicy, a
- * PodDisruptionBudget for every multi-replica workload, no literal credential.
+ * PodDisruptionBudget for every multi-replica workload, no literal credential,
+ * no UI reachable through an Ingress without authentication, every Ingress
+ * host over TLS.
  * It prints the table of counts and allows none.
  */
 import { Manifest } from '../lib/synth/render';
@@ -55,5 +57,26 @@ describe('the policy finds what it looks for', () => {
     expect(count(base.filter((o) => o.kind !== 'PodDisruptionBudget'), 'multi-replica workloads without a PodDisruptionBudget')).toBeGreaterThan(0);
     const leaked = [...base, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'y' }, data: { 'config.yml': 'password: hunter2' } } as Manifest];
     expect(count(leaked, 'literal credentials')).toBe(1);
+  });
+
+  test('a UI routed around oauth2-proxy, an unknown backend, a host without TLS', () => {
+    const ingresses = base.filter((o) => o.kind === 'Ingress');
+    expect(ingresses.map((o) => o.metadata.name).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'kibana', 'prometheus']);
+    const mutated = (name: string, mutate: (spec: any) => void): Manifest[] =>
+      base.map((o) => {
+        if (o.kind !== 'Ingress' || o.metadata.name !== name) return o;
+        const copy = JSON.parse(JSON.stringify(o));
+        mutate(copy.spec);
+        return copy;
+      });
+    const toService = (name: string, port: number) => (spec: any) => (spec.rules[0].http.paths[0].backend = { service: { name, port: { number: port } } });
+    expect(count(mutated('prometheus', toService('prometheus', 9090)), 'UIs reachable through an ingress without authentication')).toBe(1);
+    expect(count(mutated('jaeger', toService('jaeger', 16686)), 'UIs reachable through an ingress without authentication')).toBe(1);
+    expect(count(mutated('grafana', toService('somewhere-else', 80)), 'UIs reachable through an ingress without authentication')).toBe(1);
+    expect(count(mutated('grafana', (spec) => delete spec.tls), 'ingress hosts without TLS')).toBe(1);
+    expect(count(mutated('kibana', (spec) => (spec.tls[0].hosts = ['other.example.com'])), 'ingress hosts without TLS')).toBe(1);
+    // Kibana without Elasticsearch security has no login: routed to directly, it is a finding.
+    const kibanaOpen = base.map((o) => (o.kind === 'ConfigMap' && o.metadata.name === 'kibana-config' ? { ...o, data: { 'kibana.yml': 'server.port: 5601' } } : o));
+    expect(count(kibanaOpen, 'UIs reachable through an ingress without authentication')).toBe(1);
   });
 });

@@ -20,6 +20,7 @@ import { alertmanagerEdges, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
 import { alertmanagerConfig, SecretMount } from './config';
+import { publicUrlOf } from '../ingress';
 import { ALERTMANAGER } from './constants';
 import { TEMPLATE_TEXT } from './templates';
 import { AlertmanagerValues, alertmanagerValues } from './values';
@@ -94,9 +95,12 @@ export class Alertmanager extends ComponentConstruct<AlertmanagerValues> {
 export const alertmanagerComponent: ComponentDefinition<typeof alertmanagerValues, 'alertmanager'> = {
   key: 'alertmanager',
   values: alertmanagerValues,
+  // Its external URL (links in notifications) follows the ingress host.
+  uses: ['ingress'],
   build(ctx) {
     const chart = ctx.chart(ALERTMANAGER.name, ctx.identity(ALERTMANAGER.name, ALERTMANAGER.component, ctx.values.image.tag));
-    return new Alertmanager(chart, 'alertmanager', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance });
+    const values = { ...ctx.values, externalUrl: ctx.values.externalUrl ?? publicUrlOf(ctx.component, 'alertmanager') };
+    return new Alertmanager(chart, 'alertmanager', { values, namespace: ctx.namespace, instance: ctx.stack.instance });
   },
 };
 

@@ -78,6 +78,12 @@ export interface MonitoringComponent extends IConstruct {
   readonly services: readonly ServiceEndpoint[];
   /** The port users reach (networkPolicies.ingressFrom.<name>), if it has a UI or API for people. */
   readonly webPort?: ContainerPort;
+  /**
+   * Its web UI asks people to log in by itself (Grafana; Kibana while Elasticsearch
+   * security is on): an Ingress may route to it directly. Otherwise only behind
+   * oauth2-proxy. @default false
+   */
+  readonly ownLogin?: boolean;
   /** Its metrics, for Prometheus. */
   readonly scrapeTargets: readonly ExposedScrapeTarget[];
   /** The connections it opens (its egress; the ingress of the other end when that is ours). */
@@ -124,6 +130,8 @@ export interface BuildContext<V> {
   component<T extends IConstruct = MonitoringComponent>(key: string): T | undefined;
   /** Every component built so far that has network presence, in registry order. */
   components(): readonly MonitoringComponent[];
+  /** Every construct built so far, with or without pods, in registry order. */
+  constructs(): readonly IConstruct[];
 }
 
 /** A component's one entry in the registry. */

@@ -26,6 +26,8 @@ const WAVE_BY_KIND: Readonly<Record<string, number>> = {
   DaemonSet: 1,
   PodDisruptionBudget: 1,
   CronJob: 1,
+  // After the workloads behind them are rolled out: a published host does not answer 502 first.
+  Ingress: 2,
   ServiceMonitor: 2,
   PrometheusRule: 2,
   Job: 3,

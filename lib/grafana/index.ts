@@ -22,6 +22,7 @@ import type { AlertRules } from '../rules';
 import { toYaml } from '../synth/yaml';
 import { ValuesError } from '../values/errors';
 import { plannedServiceUrl } from '../catalog/services';
+import { publicUrlOf } from '../ingress';
 import { GRAFANA } from './constants';
 import { DatasourceKey, DatasourceLinks, datasourcesProvisioning, ELASTICSEARCH_CREDENTIAL_FILES } from './datasources';
 import { DashboardFile, provisionedDashboards } from './dashboards';
@@ -95,6 +96,8 @@ export interface GrafanaProps extends ComponentProps {
  */
 export class Grafana extends ComponentConstruct<GrafanaValues> {
   public readonly services: readonly ServiceEndpoint[];
+  /** Its own login (the admin from a Secret; no anonymous access, no sign-up). */
+  public readonly ownLogin = true;
   /** Escape hatch: the Deployment. */
   public readonly deployment: k8s.KubeDeployment;
   private links: DatasourceLinks;
@@ -159,13 +162,14 @@ export const grafanaComponent: ComponentDefinition<typeof grafanaValues, 'grafan
   values: grafanaValues,
   // The dashboards restate the alert rules' thresholds; our Elasticsearch, when its security is on,
   // says where Grafana finds its CA and credentials.
-  uses: ['rules', 'elasticsearch'],
+  uses: ['rules', 'elasticsearch', 'ingress'],
   build(ctx) {
     const chart = ctx.chart(GRAFANA.name, ctx.identity(GRAFANA.name, GRAFANA.component, ctx.values.image.tag));
     const rules = ctx.component<AlertRules>('rules');
     if (!rules) throw new Error('grafana: the rules component must be registered (its thresholds are in the dashboards)');
     const dashboards = provisionedDashboards({ grafana: ctx.values, rules: rules.values });
-    const values = withElasticsearchAccess(ctx.values, ctx.component<MonitoringComponent & { clientAccess?: ElasticsearchClientAccess }>('elasticsearch')?.clientAccess);
+    const own = { ...ctx.values, rootUrl: ctx.values.rootUrl ?? publicUrlOf(ctx.component, 'grafana') };
+    const values = withElasticsearchAccess(own, ctx.component<MonitoringComponent & { clientAccess?: ElasticsearchClientAccess }>('elasticsearch')?.clientAccess);
     return new Grafana(chart, 'grafana', { values, namespace: ctx.namespace, instance: ctx.stack.instance, dashboards });
   },
   // Prometheus (which scrapes Grafana) is built after it: the datasources are connected once everything is built.
@@ -227,6 +231,7 @@ function grafanaEnv(v: GrafanaValues): k8s.EnvVar[] {
   };
   if (v.rootUrl) {
     env.GF_SERVER_ROOT_URL = v.rootUrl;
+    env.GF_SERVER_DOMAIN = new URL(v.rootUrl).hostname;
     if (v.rootUrl.startsWith('https://')) env.GF_SECURITY_COOKIE_SECURE = 'true';
   }
   return Object.keys(env)

@@ -14,6 +14,7 @@ import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeT
 import { k8s } from '../core/k8s';
 import { checksum, container, deployment, httpProbe, service } from '../core/workload';
 import type { ElasticsearchClientAccess } from '../grafana';
+import { publicUrlOf } from '../ingress';
 import { edgeTo, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
@@ -38,6 +39,8 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
   /** The rendered kibana.yml. */
   public readonly config: Record<string, unknown>;
   public readonly deployment: k8s.KubeDeployment;
+  /** Kibana asks for a login only with Elasticsearch security on (it authenticates users against it). */
+  public readonly ownLogin: boolean;
   private readonly elasticsearchUrl: string;
 
   public constructor(scope: Construct, id: string, props: KibanaProps) {
@@ -46,6 +49,7 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
     this.services = [this.endpoint];
     this.elasticsearchUrl = props.elasticsearch.url;
     const secure = props.elasticsearch.access;
+    this.ownLogin = secure !== undefined;
     this.config = {
       'server.host': '0.0.0.0',
       'server.port': KIBANA.port.port,
@@ -123,11 +127,12 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
 export const kibanaComponent: ComponentDefinition<typeof kibanaValues, 'kibana'> = {
   key: 'kibana',
   values: kibanaValues,
-  uses: ['elasticsearch'],
+  uses: ['elasticsearch', 'ingress'],
   build(ctx) {
     const es = ctx.component<MonitoringComponent & { endpoint: ServiceEndpoint; clientAccess?: ElasticsearchClientAccess }>('elasticsearch');
     if (!es) throw new ValuesError('kibana.enabled: Kibana reads our Elasticsearch, which elasticsearch.enabled=false switches off; set kibana.enabled=false too');
     const chart = ctx.chart(KIBANA.name, ctx.identity(KIBANA.name, KIBANA.component, ctx.values.image.tag));
-    return new Kibana(chart, 'kibana', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, elasticsearch: { url: es.endpoint.url, access: es.clientAccess } });
+    const values = { ...ctx.values, publicBaseUrl: ctx.values.publicBaseUrl ?? publicUrlOf(ctx.component, 'kibana') };
+    return new Kibana(chart, 'kibana', { values, namespace: ctx.namespace, instance: ctx.stack.instance, elasticsearch: { url: es.endpoint.url, access: es.clientAccess } });
   },
 };

@@ -13,6 +13,7 @@
  * port, scrape targets and `networkEdges`); edges that end at one of our
  * components become that component's ingress automatically.
  */
+import type { IConstruct } from 'constructs';
 import type { MonitoringComponent } from '../core/component';
 import type { Values } from '../values/schema';
 import type { PrometheusConfig } from '../prometheus/config';
@@ -44,6 +45,19 @@ export interface GraphContext {
   readonly apiServer: AddressPeer;
   /** Node addresses: kubelets and anything on the host network. */
   readonly nodes: AddressPeer;
+}
+
+/**
+ * A construct without pods of its own that lets others connect: the Ingress
+ * objects let the ingress controller reach their backends. Its edges join the
+ * graph like a component's.
+ */
+export interface TrafficRouter extends IConstruct {
+  routedEdges(g: GraphContext): Edge[];
+}
+
+export function isTrafficRouter(c: unknown): c is TrafficRouter {
+  return typeof c === 'object' && c !== null && typeof (c as TrafficRouter).routedEdges === 'function';
 }
 
 /** Where Alertmanager sends an integration whose URL is not in its config (a Secret file or the built-in default). */
@@ -163,8 +177,8 @@ export interface ComponentGraph {
   readonly edges: readonly Edge[];
 }
 
-/** The graph of one environment: every edge of every built component, plus DNS, users and other scrapers. */
-export function componentGraph(values: Values, built: readonly MonitoringComponent[]): ComponentGraph {
+/** The graph of one environment: every edge of every built component and router, plus DNS, users and other scrapers. */
+export function componentGraph(values: Values, built: readonly MonitoringComponent[], routers: readonly TrafficRouter[] = []): ComponentGraph {
   const nv = values.networkPolicies;
   const peers = new Map(built.map((c) => [c.appName, { kind: 'component', name: c.appName, namespace: c.namespace, selector: c.podSelector } as ComponentPeer]));
   const services = new Map(built.flatMap((c) => c.services.map((s) => [serviceKey(s.service, s.namespace), peers.get(c.appName)!] as const)));
@@ -187,6 +201,7 @@ export function componentGraph(values: Values, built: readonly MonitoringCompone
       }
     }
   }
+  for (const r of routers) edges.push(...r.routedEdges(g));
   edges.push(...scraperEdges(g, built, nv.metricsScrapers));
   for (const e of edges) checkEdge(e, peers);
   return { namespace: values.namespace, components: [...peers.values()], edges };

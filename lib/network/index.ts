@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { ComponentDefinition } from '../core/component';
 import { k8s } from '../core/k8s';
 import { PART_OF } from '../core/labels';
-import { componentGraph } from './components';
+import { componentGraph, isTrafficRouter } from './components';
 import { NetworkPolicy, networkPolicies, PolicyPeer, PolicyPort } from './policies';
 import { networkPolicyValues } from './values';
 
@@ -29,7 +29,8 @@ export const networkPoliciesComponent: ComponentDefinition<typeof networkPolicyV
     return ctx.chart(NETWORK_POLICIES_PATH, ctx.identity(PART_OF, 'network-policy', ctx.projectVersion));
   },
   connect(chart, ctx) {
-    for (const policy of networkPolicies(componentGraph(ctx.stack, ctx.components()), { defaultDeny: ctx.values.defaultDeny })) {
+    const graph = componentGraph(ctx.stack, ctx.components(), ctx.constructs().filter(isTrafficRouter));
+    for (const policy of networkPolicies(graph, { defaultDeny: ctx.values.defaultDeny })) {
       const id = policy.metadata.namespace ? `${policy.metadata.name}-${policy.metadata.namespace}` : policy.metadata.name;
       new k8s.KubeNetworkPolicy(chart as Construct, id, toKube(policy));
     }

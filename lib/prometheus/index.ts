@@ -23,6 +23,7 @@ import { container, httpProbe, persistentStatefulSet, service, serviceAccount } 
 import { GraphContext, prometheusEdges } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
+import { publicUrlOf } from '../ingress';
 import { ValuesError } from '../values/errors';
 import { byteSize, packBySize, partName } from '../values/validators/object-size';
 import { checkPrometheusConfig, PrometheusConfig, prometheusConfig } from './config';
@@ -141,7 +142,8 @@ export const prometheusComponent: ComponentDefinition<typeof prometheusValues, '
       const alertmanager = ctx.component<MonitoringComponent & { replicaAddresses: readonly string[] }>('alertmanager');
       const rules = ctx.component<Construct & { files: Readonly<Record<string, string>> }>('rules');
       prometheus = new Prometheus(ctx.chart(PROMETHEUS.name, identity), 'prometheus', {
-        values: v,
+        // Alert links follow the ingress host unless the values name another URL.
+        values: { ...v, externalUrl: v.externalUrl ?? publicUrlOf(ctx.component, 'prometheus') },
         namespace: ctx.namespace,
         instance: stack.instance,
         scrapeTargets: targetsWith,

@@ -66,6 +66,8 @@ export const POLICY_CHECKS = [
   'pods without an egress NetworkPolicy',
   'multi-replica workloads without a PodDisruptionBudget',
   'literal credentials',
+  'UIs reachable through an ingress without authentication',
+  'ingress hosts without TLS',
 ] as const;
 export type PolicyCheck = (typeof POLICY_CHECKS)[number];
 
@@ -112,10 +114,61 @@ export function policyFindings(objects: readonly Manifest[]): Findings {
       if (!budgets.some((b) => b.metadata.namespace === o.metadata.namespace && selects(b.spec.selector, labels))) findings['multi-replica workloads without a PodDisruptionBudget'].push(`${id} (${replicas} replicas)`);
     }
   }
+  for (const o of objects.filter((x) => x.kind === 'Ingress')) {
+    const id = `Ingress ${o.metadata.namespace}/${o.metadata.name}`;
+    const spec = o.spec as IngressSpecJson;
+    const tlsHosts = new Set((spec.tls ?? []).filter((t) => t.secretName).flatMap((t) => t.hosts ?? []));
+    const rules = spec.rules ?? [];
+    for (const r of rules) if (!r.host || !tlsHosts.has(r.host)) findings['ingress hosts without TLS'].push(`${id}: ${r.host ?? '(any host)'}`);
+    const backends = [spec.defaultBackend, ...rules.flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend))].filter((b): b is IngressBackendJson => b !== undefined);
+    for (const b of backends) {
+      const problem = unauthenticatedBackend(objects, o.metadata.namespace, b);
+      if (problem) findings['UIs reachable through an ingress without authentication'].push(`${id}: ${problem}`);
+    }
+  }
   for (const o of objects) {
     for (const text of stringsOf(o)) {
       if (SECRET_PATTERNS.some((p) => p.test(text))) findings['literal credentials'].push(`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}: ${text.slice(0, 80)}`);
     }
   }
   return findings;
+}
+
+interface IngressBackendJson {
+  service?: { name: string; port: { number?: number; name?: string } };
+  resource?: unknown;
+}
+
+interface IngressSpecJson {
+  defaultBackend?: IngressBackendJson;
+  tls?: { hosts?: string[]; secretName?: string }[];
+  rules?: { host?: string; http?: { paths: { backend: IngressBackendJson }[] } }[];
+}
+
+/**
+ * Why an Ingress backend would serve a UI to people who have not logged in,
+ * or undefined: the backend must be a Service whose pods authenticate every
+ * request. Authenticating pods are oauth2-proxy's and the UIs with a login of
+ * their own as configured: Grafana without anonymous access, Kibana with
+ * Elasticsearch credentials (its login is Elasticsearch security). Anything
+ * else (Prometheus, Alertmanager, Jaeger, an unknown Service) is a finding.
+ */
+function unauthenticatedBackend(objects: readonly Manifest[], namespace: string | undefined, b: IngressBackendJson): string | undefined {
+  if (!b.service) return 'a backend that is not a Service';
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === b.service!.name && o.metadata.namespace === namespace);
+  const selector = (svc?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  if (!selector) return `Service ${b.service.name} is not one of the stack's`;
+  const workload = objects.find((o) => WORKLOAD_KINDS.has(o.kind) && o.metadata.namespace === namespace && selects({ matchLabels: selector }, podTemplateOf(o).metadata.labels ?? {}));
+  if (!workload) return `Service ${b.service.name} selects no pods`;
+  const app = podTemplateOf(workload).metadata.labels?.['app.kubernetes.io/name'];
+  const env = (name: string): string | undefined =>
+    podTemplateOf(workload)
+      .spec.containers.flatMap((c) => (c as { env?: { name: string; value?: string }[] }).env ?? [])
+      .find((e) => e.name === name)?.value;
+  const authenticates: Record<string, () => boolean> = {
+    'oauth2-proxy': () => true,
+    grafana: () => env('GF_AUTH_ANONYMOUS_ENABLED') === 'false',
+    kibana: () => /elasticsearch\.username/.test(JSON.stringify(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kibana-config' && o.metadata.namespace === namespace) ?? {})),
+  };
+  return app && authenticates[app]?.() ? undefined : `${app ?? b.service.name} (Service ${b.service.name}) has no login of its own`;
 }

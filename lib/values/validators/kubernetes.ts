@@ -84,3 +84,21 @@ export function imageRepositoryProblem(text: string): string | undefined {
   if (text.length <= 255 && REPOSITORY.test(text)) return undefined;
   return `expected an image repository such as quay.io/prometheus/prometheus (lower case path, no tag)`;
 }
+
+/**
+ * An Ingress rule's host, as the API server takes it (a DNS-1123 subdomain, not
+ * an IP address) and as a browser reaches it: a fully qualified name of at
+ * least two labels, each at most 63 characters. Wildcards are refused: a UI is
+ * one host, and the redirect URL of its login names it.
+ */
+export function ingressHostProblem(host: string): string | undefined {
+  const example = 'such as grafana.example.com';
+  if (/[:/]/.test(host)) return `expected a host name ${example}, without scheme, port or path`;
+  if (host.startsWith('*')) return `expected one host name ${example}: a wildcard cannot be a UI's address`;
+  if (/^[0-9.]+$/.test(host)) return `expected a host name ${example}: an Ingress host cannot be an IP address`;
+  const labels = host.split('.');
+  if (host.length > 253 || labels.length < 2 || labels.some((l) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(l))) {
+    return `expected a DNS name ${example} (lower case letters, digits and -, labels of at most 63 characters, at least one dot)`;
+  }
+  return undefined;
+}
