@@ -13,7 +13,7 @@
  * Alertmanager); the objects are rendered once everything is built (connect).
  */
 import { Construct, IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentDefinition, isMonitoringComponent, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { PART_OF } from '../core/labels';

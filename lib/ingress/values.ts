@@ -1,5 +1,5 @@
 /** Values of the Ingress objects (`ingress.*`): how the web UIs are published. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { labelKey, labelValue } from '../prometheus/values';
 import { dnsLabel } from '../values/types';
 import { dnsSubdomainProblem, ingressHostProblem } from '../values/validators/kubernetes';

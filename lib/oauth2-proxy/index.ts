@@ -12,7 +12,7 @@
  * is built after them), so Prometheus does not scrape it.
  */
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { container, deployment, httpProbe, secretFilesVolume, service } from '../core/workload';

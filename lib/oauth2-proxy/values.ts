@@ -1,5 +1,5 @@
 /** Values of oauth2-proxy (`oauth2Proxy.*`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { enabled, image, replicas, resources, secretRef } from '../values/types';
 import { isDnsName, urlProblem } from '../values/validators/url';
 import { problemOf } from '../values/validators/refine';
