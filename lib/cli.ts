@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from './values/schema';
 import { ValuesError } from './values/errors';
 import { OutputError } from './synth/output';
 import { projectRoot, synth, SynthOptions } from './synth/synth';
-import { printTimings } from './synth/timings';
+import { markMainStart, printTimings } from './synth/timings';
 
 export class UsageError extends Error {}
 
@@ -128,6 +128,7 @@ function printLine(text: string): void {
 
 /** Runs the CLI; returns the exit code. Errors go to stderr as one clear message. */
 export function main(argv: readonly string[]): number {
+  markMainStart();
   if (argv[0] === 'diff') return diffMain(argv.slice(1));
   try {
     const opts = parseArgs(argv);

@@ -147,8 +147,10 @@ test('cidrContains: IPv4 and IPv6 prefixes, never across families', () => {
 });
 
 test('isCidr accepts IPv4 and IPv6 prefixes only', () => {
-  for (const ok of ['0.0.0.0/0', '10.0.0.0/8', '::/0', '2001:db8::/32', '192.0.2.1/32']) expect([ok, isCidr(ok)]).toEqual([ok, true]);
-  for (const bad of ['10.0.0.0', '10.0.0.0/33', '::/129', 'banana/8', '10.0.0.0/8/1', '10.0.0.256/8', '']) expect([bad, isCidr(bad)]).toEqual([bad, false]);
+  for (const ok of ['0.0.0.0/0', '10.0.0.0/8', '::/0', '2001:db8::/32', '192.0.2.1/32', '::ffff:192.0.2.1/128', 'FE80::1/64']) expect([ok, isCidr(ok)]).toEqual([ok, true]);
+  // As Go's net.ParseCIDR (the API server's): no zone, no leading zeros, no brackets.
+  for (const bad of ['10.0.0.0', '10.0.0.0/33', '::/129', 'banana/8', '10.0.0.0/8/1', '10.0.0.256/8', '', '010.0.0.0/8', 'fe80::1%eth0/64', '[::1]/128', '1:2:3:4:5:6:7:8:9/64', ':::/0'])
+    expect([bad, isCidr(bad)]).toEqual([bad, false]);
 });
 
 describe('resolveAddress', () => {

@@ -11,8 +11,8 @@ import { APPLICATIONS_FOLDER, environmentApplications, ROOT_APPLICATION_FILE, ro
 import { ValuesError } from '../values/errors';
 import { runbookMarkdown } from '../rules/runbook';
 import { documentedValuesYaml, JsonSchema } from '../values/document';
-import { loadValues, valuesJsonSchema } from '../values/load';
-import { Values, valuesSchema } from '../values/schema';
+import { defaults as defaultValuesParsed, loadValues, valuesJsonSchema } from '../values/load';
+import { Values } from '../values/schema';
 import { writeOutput } from './output';
 import { renderEnvironmentFiles, renderObjects } from './render';
 import { timed } from './timings';
@@ -53,7 +53,7 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
   const version = projectVersion();
   const valuesDir = opts.valuesDir ?? join(projectRoot(), 'values');
   const schema = timed('values schema', () => valuesJsonSchema() as JsonSchema);
-  const defaults = timed('load values', () => valuesSchema.parse({}));
+  const defaults = timed('load values', defaultValuesParsed);
   const top: Record<(typeof TOP_LEVEL_FILES)[number], string> = {
     'values.schema.json': JSON.stringify(schema, null, 2) + '\n',
     'values.yaml': timed('documented values', () => documentedValuesYaml(

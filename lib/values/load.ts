@@ -78,11 +78,18 @@ export function resolveValues(userLayers: readonly ValuesLayer[]): Values {
 /** Problems listed in one error; the rest are counted. */
 const MAX_REPORTED_ISSUES = 10;
 
+let parsedDefaults: Values | undefined;
 let defaultsCache: string | undefined;
+
+/** The values with nothing set: every default (shared: never modify it). */
+export function defaults(): Values {
+  parsedDefaults ??= valuesSchema.parse({});
+  return parsedDefaults;
+}
 
 /** Every default, as a values tree (a fresh copy each call). */
 export function defaultValues(): Tree {
-  defaultsCache ??= JSON.stringify(valuesSchema.parse({}));
+  defaultsCache ??= JSON.stringify(defaults());
   return JSON.parse(defaultsCache) as Tree;
 }
 
