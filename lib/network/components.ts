@@ -103,21 +103,34 @@ export function targetPeer(g: GraphContext, t: ServiceTarget): Peer {
 // ---------------------------------------------------------------------------
 // Alertmanager
 
-export function alertmanagerEdges(g: GraphContext, self: ComponentPeer, meshPeers: readonly string[], config: Record<string, unknown>): Edge[] {
+/**
+ * `urlFilePorts`: the port of each URL read from a Secret file (`url_file`, by
+ * its path); such a URL is unknown here, so its host counts as outside the cluster.
+ */
+export function alertmanagerEdges(
+  g: GraphContext,
+  self: ComponentPeer,
+  meshPeers: readonly string[],
+  config: Record<string, unknown>,
+  urlFilePorts: ReadonlyMap<string, number> = new Map(),
+): Edge[] {
   // memberlist gossips over both TCP and UDP on the cluster port.
   const edges = meshPeers.map((peer) => edgeTo(g, self, peer, () => 'gossip mesh between replicas (--cluster.peer)', ['TCP', 'UDP']));
-  return dedupe([...edges, ...receiverEdges(g, self, config)]);
+  return dedupe([...edges, ...receiverEdges(g, self, config, urlFilePorts)]);
 }
 
+/** The host an edge names for a URL kept in a Secret (never resolved: `.invalid` is reserved). */
+export const SECRET_URL_HOST = 'url-in-secret.invalid';
+
 /** One edge per destination, naming the integrations and receivers that use it. */
-function receiverEdges(g: GraphContext, self: ComponentPeer, config: Record<string, unknown>): Edge[] {
+function receiverEdges(g: GraphContext, self: ComponentPeer, config: Record<string, unknown>, urlFilePorts: ReadonlyMap<string, number>): Edge[] {
   const receivers = config.receivers as Record<string, unknown>[];
   const byDestination = new Map<string, { to: Peer; port: number; uses: Map<string, string[]> }>();
   for (const receiver of receivers) {
     for (const [key, integrations] of Object.entries(receiver)) {
       if (key === 'name') continue;
       for (const integration of integrations as Record<string, unknown>[]) {
-        const to = resolveAddress(integrationAddress(String(receiver.name), key, integration), g.resolver);
+        const to = resolveAddress(integrationAddress(String(receiver.name), key, integration, urlFilePorts), g.resolver);
         const id = `${peerKey(to.peer)}|${to.port}`;
         const entry = byDestination.get(id) ?? { to: to.peer, port: to.port, uses: new Map<string, string[]>() };
         const kind = `${key.replace(/_configs$/, '')}${atHost(to)}`;
@@ -135,8 +148,13 @@ function receiverEdges(g: GraphContext, self: ComponentPeer, config: Record<stri
 }
 
 /** The address an integration connects to, from its rendered config. */
-function integrationAddress(receiver: string, key: string, integration: Record<string, unknown>): string {
+function integrationAddress(receiver: string, key: string, integration: Record<string, unknown>, urlFilePorts: ReadonlyMap<string, number>): string {
   if (key === 'email_configs') return String(integration.smarthost);
+  if (typeof integration.url_file === 'string') {
+    const port = urlFilePorts.get(integration.url_file);
+    if (port === undefined) throw new Error(`alertmanager receiver ${receiver}: no port is declared for the URL in ${integration.url_file}`);
+    return `https://${SECRET_URL_HOST}:${port}`;
+  }
   const url = (integration.url ?? integration.api_url ?? INTEGRATION_DEFAULT_URLS[key]) as string | undefined;
   // A new integration type must say where it connects, or its notifications would be silently blocked.
   if (!url) throw new Error(`alertmanager receiver ${receiver}: no network destination is declared for ${key} (lib/network/components.ts)`);
