@@ -63,8 +63,22 @@ export function edgeTo(g: GraphContext, self: ComponentPeer, address: string, wh
 // ---------------------------------------------------------------------------
 // Prometheus
 
-export function prometheusEdges(g: GraphContext, self: ComponentPeer, config: PrometheusConfig, targets: readonly ScrapeTarget[]): Edge[] {
+/** Who may pull series from Prometheus' /federate (prometheus.federation). */
+export interface FederationAccess {
+  readonly enabled: boolean;
+  readonly allowedFrom: readonly ClientPeer[];
+  /** Prometheus' web port, which serves /federate. */
+  readonly port: number;
+}
+
+export function prometheusEdges(g: GraphContext, self: ComponentPeer, config: PrometheusConfig, targets: readonly ScrapeTarget[], federation?: FederationAccess): Edge[] {
   const edges = targets.flatMap((t) => scrapeEdges(g, self, t));
+  for (const rw of config.remote_write ?? []) edges.push(edgeTo(g, self, rw.url, (at) => `remote_write ${rw.name}${at}`));
+  if (federation?.enabled) {
+    for (const client of federation.allowedFrom) {
+      edges.push({ from: clientPeer(client), to: self, ports: [tcp(federation.port)], why: 'federation: GET /federate (prometheus.federation.allowedFrom)' });
+    }
+  }
   if (config.scrape_configs.some((sc) => sc.kubernetes_sd_configs.length > 0)) {
     edges.push({ from: self, to: g.apiServer, ports: g.values.networkPolicies.apiServer.ports.map(tcp), why: 'Kubernetes service discovery (kubernetes_sd_configs)' });
   }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isPrometheusDuration } from '../prometheus/duration';
-import { dnsSubdomainProblem, imageRepositoryProblem, INT32_MAX, positiveQuantityProblem, requestsWithinLimits } from './validators/kubernetes';
+import { dnsSubdomainProblem, imageRepositoryProblem, INT32_MAX, labelKeyProblem, positiveQuantityProblem, requestsWithinLimits } from './validators/kubernetes';
 import { problemOf } from './validators/refine';
 
 /** A Prometheus duration (`30d`, `1h30m`, `15s`), as Prometheus' own parser accepts it (in range, too). */
@@ -18,6 +18,16 @@ export function duration(defaultValue: string, description: string) {
     .default(defaultValue)
     .describe(description);
 }
+
+/** A Kubernetes label key (`app.kubernetes.io/name`) and value. */
+const LABEL_NAME = '([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)';
+export const labelKey = z
+  .string()
+  .regex(new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${LABEL_NAME}$`), {
+    message: 'expected a Kubernetes label key such as app.kubernetes.io/name',
+  })
+  .superRefine(problemOf(labelKeyProblem));
+export const labelValue = z.string().regex(new RegExp(`^${LABEL_NAME}?$`), { message: 'expected a Kubernetes label value' });
 
 /** A Kubernetes resource quantity (`500m`, `2Gi`, `1.5`). */
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
