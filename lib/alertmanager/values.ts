@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES, Category } from '../catalog/alerting';
-import { duration, enabled, image, replicas, resources, secretRef, storage } from '../values/types';
+import { duration, enabled, hostPort, image, replicas, resources, secretRef, storage } from '../values/types';
 import {
   dayOfMonthRangeProblem,
   emailAddressProblem,
@@ -16,7 +16,7 @@ import {
   yearRangeProblem,
 } from '../values/validators/alertmanager';
 import { problemOf } from '../values/validators/refine';
-import { hostPortProblem, urlProblem } from '../values/validators/url';
+import { urlProblem } from '../values/validators/url';
 
 /**
  * A URL that is not itself a secret: it lands in a ConfigMap. Credentials go
@@ -180,12 +180,7 @@ export const alertmanagerValues = z
             enabled: z.boolean().default(false).describe('Send critical and warning alerts by email'),
             to: z.string().min(3).superRefine(problemOf(emailListProblem)).optional().describe('Recipient address(es), comma-separated'),
             from: z.string().min(3).superRefine(problemOf(emailAddressProblem)).optional().describe('Sender address'),
-            smarthost: z
-              .string()
-              .regex(/^[^\s:]+:\d{1,5}$/, { message: 'expected host:port' })
-              .superRefine(problemOf(hostPortProblem))
-              .optional()
-              .describe('SMTP server as host:port'),
+            smarthost: hostPort('SMTP server as host:port'),
             authUsername: z.string().min(1).optional().describe('SMTP user; unset sends without authentication'),
             secret: secretRef('the SMTP password (required when authUsername is set)', { key: 'password' }),
             requireTls: z.boolean().default(true).describe('Require STARTTLS'),

@@ -178,8 +178,10 @@ function integrationAddress(receiver: string, key: string, integration: Record<s
 // ---------------------------------------------------------------------------
 // Grafana
 
-export function grafanaEdges(g: GraphContext, self: ComponentPeer, datasources: readonly { name: string; url: string }[], preinstallPlugins: boolean): Edge[] {
+/** `database`: host:port of Grafana's external database (grafana.database), if any. */
+export function grafanaEdges(g: GraphContext, self: ComponentPeer, datasources: readonly { name: string; url: string }[], preinstallPlugins: boolean, database?: string): Edge[] {
   const edges: Edge[] = datasources.map((ds) => edgeTo(g, self, ds.url, (at) => `datasource ${ds.name}${at}`));
+  if (database) edges.push(edgeTo(g, self, database, (at) => `its database${at} (grafana.database)`));
   if (preinstallPlugins) edges.push(edgeTo(g, self, 'https://grafana.com', () => 'download plugins from grafana.com (grafana.preinstallPlugins)'));
   return dedupe(edges);
 }
