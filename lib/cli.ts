@@ -1,8 +1,9 @@
 /**
  * Command line of `npm run synth` / `cdk8s synth` (`--help` prints it).
  */
-import { readdirSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { withImagesTable } from './images';
 import { diffOutput, formatDiff } from './review/diff';
 import { ENVIRONMENTS } from './values/schema';
 import { ValuesError } from './values/errors';
@@ -47,6 +48,9 @@ npm run diff -- [--env NAME]... [--values FILE]... [--set KEY=VALUE]... [--outpu
   compares the output folder (default: dist) with a fresh synth in memory: the objects
   added, removed and changed (with the changed fields), then a unified diff; exit 1 when
   they differ, 0 when not. Writes nothing.
+
+npm run readme
+  rewrites the image table of README.md (every image and version, from the default values).
 
 Every value, its default and meaning: dist/values.yaml.
 
@@ -130,6 +134,7 @@ function printLine(text: string): void {
 export function main(argv: readonly string[]): number {
   markMainStart();
   if (argv[0] === 'diff') return diffMain(argv.slice(1));
+  if (argv[0] === 'readme') return readmeMain();
   try {
     const opts = parseArgs(argv);
     const { files, output } = synth(opts);
@@ -154,6 +159,20 @@ function diffMain(argv: readonly string[]): number {
     return report.files.length ? 1 : 0;
   } catch (e) {
     return reportError(e, 'nothing was compared.', 2);
+  }
+}
+
+/** `npm run readme`: rewrites the README's image table from the default values. */
+function readmeMain(): number {
+  try {
+    const file = join(projectRoot(), 'README.md');
+    const before = readFileSync(file, 'utf8');
+    const after = withImagesTable(before);
+    if (after !== before) writeFileSync(file, after);
+    process.stdout.write(`README.md: image table ${after === before ? 'already up to date' : 'rewritten'}\n`);
+    return 0;
+  } catch (e) {
+    return reportError(e, 'README.md was not changed.', 2);
   }
 }
 

@@ -17,6 +17,11 @@ import { Manifest } from '../lib/synth/render';
 import { ENVIRONMENTS, synthFiles } from './support/stack';
 import { SECRET_PATTERNS, stringsOf } from './support/policy';
 import { describeWithTool, run } from './support/tools';
+import { swapUrlFiles } from './support/live-configs';
+import { WEBHOOK_URL_FILE } from '../lib/alertmanager/config';
+
+/** Where staging and prod read the webhook URL from (a mounted Secret file). */
+const WEBHOOK_URL_PATH = `${ALERTMANAGER.secretsDir}/webhook-url/${WEBHOOK_URL_FILE}`;
 import { tempDir } from './support/values';
 
 const tmp = tempDir('alertmanager-amtool-');
@@ -117,8 +122,20 @@ describe('no credential in anything we synthesize', () => {
       }
     };
     walk(byName['every-receiver'].config);
-    expect(new Set(fileFields.map(([k]) => k))).toEqual(new Set(['api_url_file', 'routing_key_file', 'auth_password_file', 'credentials_file']));
+    expect(new Set(fileFields.map(([k]) => k))).toEqual(new Set(['api_url_file', 'routing_key_file', 'auth_password_file', 'credentials_file', 'url_file']));
     for (const [, path] of fileFields) expect(path.startsWith(`${ALERTMANAGER.secretsDir}/`)).toBe(true);
+  });
+
+  test.each(['staging', 'prod'])('%s: the webhook URL is a file of the mounted Secret alertmanager-webhook (url_file, never url)', (env) => {
+    const c = CASES.find((x) => x.name === env)!;
+    const info = byName[env].config.receivers.find((r) => r.name === 'info') as unknown as { webhook_configs: Record<string, unknown>[] };
+    expect(info.webhook_configs).toEqual([{ url_file: WEBHOOK_URL_PATH, send_resolved: true }]);
+    const objects = yaml.loadAll(c.files.get(`${env}/alertmanager.yaml`)!) as Manifest[];
+    const sts = objects.find((o) => o.kind === 'StatefulSet') as unknown as { spec: { template: { spec: { volumes: Record<string, unknown>[]; containers: { volumeMounts: { name: string; mountPath: string }[] }[] } } } };
+    const pod = sts.spec.template.spec;
+    const volume = pod.volumes.find((v) => (v.secret as { secretName?: string } | undefined)?.secretName === 'alertmanager-webhook');
+    expect(volume).toMatchObject({ secret: { secretName: 'alertmanager-webhook', items: [{ key: 'url', path: WEBHOOK_URL_FILE }] } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: volume!.name, mountPath: `${ALERTMANAGER.secretsDir}/webhook-url`, readOnly: true });
   });
 });
 
@@ -134,13 +151,21 @@ describeWithTool('amtool', 'Alertmanager config', (amtool) => {
   function writeForAmtool(name: string, s: Shipped, templateText = s.templateText): string {
     const dir = mkdtempSync(join(tmp, `${name}-`));
     writeFileSync(join(dir, ALERTMANAGER.templateFile), templateText);
-    const config = { ...s.config, templates: [join(dir, '*.tmpl')] };
+    const config = { ...(yaml.load(s.configText) as AmConfig), templates: [join(dir, '*.tmpl')] };
+    // amtool 0.25 predates the webhook's url_file (0.26+): the checked copy has a url there instead.
+    swappedUrlFiles[name] = swapUrlFiles(config as unknown as Record<string, unknown>, 'https://url-file.invalid/alertmanager');
     const file = join(dir, ALERTMANAGER.configFile);
     writeFileSync(file, yaml.dump(config, { lineWidth: -1 }));
     return file;
   }
 
+  const swappedUrlFiles: Record<string, string[]> = {};
   const configFiles = Object.fromEntries(Object.entries(byName).map(([name, s]) => [name, writeForAmtool(name, s)]));
+
+  test('the checked copies differ from what we ship only where staging and prod read the webhook URL from a file', () => {
+    // Every webhook integration reading the URL from a file: critical and info share the one mount.
+    expect(swappedUrlFiles).toEqual({ dev: [], staging: [WEBHOOK_URL_PATH, WEBHOOK_URL_PATH], prod: [WEBHOOK_URL_PATH, WEBHOOK_URL_PATH], 'every-receiver': [WEBHOOK_URL_PATH, WEBHOOK_URL_PATH] });
+  });
 
   test.each(Object.keys(byName))('%s: amtool check-config accepts the config and its templates', (name) => {
     const r = run(amtool, ['check-config', configFiles[name]]);
@@ -160,7 +185,7 @@ describeWithTool('amtool', 'Alertmanager config', (amtool) => {
     expect(run(amtool, ['check-config', broken]).status).not.toBe(0);
   });
 
-  test('amtool rejects fields it does not know: webhook url_file (Alertmanager 0.26+) is why webhook URLs are not secrets here', () => {
+  test('amtool rejects fields it does not know: webhook url_file (Alertmanager 0.26+) is why the checked copies swap it for url', () => {
     const version = /version (\d+)\.(\d+)/.exec(run(amtool, ['--version']).stdout + run(amtool, ['--version']).stderr);
     const minor = version ? Number(version[2]) : NaN;
     const config = yaml.load(byName['every-receiver'].configText) as AmConfig;
@@ -175,7 +200,7 @@ describeWithTool('amtool', 'Alertmanager config', (amtool) => {
       expect(r.status).not.toBe(0);
       expect(r.stdout + r.stderr).toMatch(/field url_file not found/);
     } else {
-      expect(r.status).toBe(0); // a newer amtool knows it; our config still avoids it for 0.25
+      expect(r.status).toBe(0); // a newer amtool knows it: the swap is then unnecessary, and harmless
     }
   });
 
@@ -258,7 +283,10 @@ describeWithTool('amtool', 'Alertmanager config', (amtool) => {
     ['info', alert('info', 'monitoring'), ['info']],
     ['Watchdog to null', { alertname: WATCHDOG_ALERT, severity: 'none' }, ['null']],
   ];
-  /** Staging and prod, as shipped: application and infrastructure alerts also reach their teams. */
+  /**
+   * Staging and prod, as shipped: application and infrastructure alerts also reach their teams;
+   * what each receiver integrates (critical pages, info reaches the webhook) is pinned below.
+   */
   const TEAM_TABLE: [string, Record<string, string>, string[]][] = [
     ['critical application to its team, and pages', alert('critical', 'application'), ['team-application', 'critical']],
     ['warning application to its team', alert('warning', 'application'), ['team-application', 'warning']],
@@ -281,6 +309,30 @@ describeWithTool('amtool', 'Alertmanager config', (amtool) => {
   test.each(SHIPPED.flatMap(([env, table]) => table.map(([c, l, e]) => [env, c, l, e] as const)))('%s routing: %s', (env, _case, labels, expected) => {
     const r = receiversFor(env, labels, expected);
     expect([r.status, r.receivers]).toEqual([0, expected.join(',')]);
+  });
+
+  /** The integrations of each receiver an alert reaches, as `receiver:integration`, sorted. */
+  function integrationsFor(name: string, labels: Record<string, string>): string[] {
+    const receivers = receiversFor(name, labels).receivers.split(',');
+    const config = byName[name].config;
+    return receivers
+      .flatMap((r) => Object.keys(config.receivers.find((x) => x.name === r) ?? {}).filter((k) => k.endsWith('_configs')).map((k) => `${r}:${k.replace(/_configs$/, '')}`))
+      .sort();
+  }
+
+  /** The routing the production profile promises, end to end: amtool's route, then the receiver's integrations. */
+  const PROFILE_TABLE: [string, Record<string, string>, string[]][] = [
+    ['application critical pages and reaches the application team', alert('critical', 'application'), ['critical:pagerduty', 'critical:slack', 'critical:webhook', 'team-application:slack']],
+    ['infrastructure warning reaches the infrastructure team and Slack, never pages', alert('warning', 'infrastructure'), ['team-infrastructure:slack', 'warning:slack']],
+    ['info reaches the webhook only', alert('info', 'application'), ['info:webhook']],
+  ];
+
+  test.each(['staging', 'prod'].flatMap((env) => PROFILE_TABLE.map(([c, l, e]) => [env, c, l, e] as const)))('%s production profile: %s', (env, _case, labels, expected) => {
+    expect(integrationsFor(env, labels)).toEqual(expected);
+  });
+
+  test('dev stays quiet: every receiver an alert reaches has no integration', () => {
+    for (const [, labels] of PROFILE_TABLE) expect(integrationsFor('dev', labels)).toEqual([]);
   });
 
   test('routes show: team routes continue, severity routes stop', () => {

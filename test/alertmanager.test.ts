@@ -205,9 +205,9 @@ describe('receiver Secrets are mounted where the config reads them', () => {
     expect(critical.slack_configs[0].api_url_file).toBe(`${ALERTMANAGER.secretsDir}/slack/api-url`);
   });
 
-  test.each(ENVIRONMENTS)("%s: exactly the Secrets of the environment's enabled Slack and PagerDuty receivers are mounted", (env) => {
-    const { pagerduty, slack } = valuesOf(env).alertmanager.receivers;
-    const expected = [pagerduty, slack].filter((r) => r.enabled).map((r) => r.secret.name);
+  test.each(ENVIRONMENTS)("%s: exactly the Secrets of the environment's enabled Slack, PagerDuty and webhook-URL receivers are mounted", (env) => {
+    const { pagerduty, slack, webhook } = valuesOf(env).alertmanager.receivers;
+    const expected = [...[pagerduty, slack].filter((r) => r.enabled).map((r) => r.secret.name), ...(webhook.enabled ? [webhook.urlSecret.name] : [])];
     expect(mountedSecrets(render(env).sts)).toEqual(expected.sort());
   });
 
@@ -215,6 +215,7 @@ describe('receiver Secrets are mounted where the config reads them', () => {
     const off = [
       'alertmanager.receivers.pagerduty.enabled=false',
       'alertmanager.receivers.slack.enabled=false',
+      'alertmanager.receivers.webhook.enabled=false',
       'alertmanager.receivers.teams.application.enabled=false',
       'alertmanager.receivers.teams.infrastructure.enabled=false',
     ];
@@ -256,10 +257,13 @@ describe('values: an enabled receiver needs its Secret and settings', () => {
     expect(msg).toContain('alertmanager.receivers.email.secret.name: required when alertmanager.receivers.email.authUsername is set');
   });
 
-  test('webhook and heartbeat need a URL', () => {
-    expect(valuesError(['alertmanager.receivers.webhook.enabled=true'])).toContain(
-      'alertmanager.receivers.webhook.url: required when alertmanager.receivers.webhook.enabled is true',
-    );
+  test('webhook and heartbeat need a URL; the webhook exactly one of url and urlSecret', () => {
+    const exactlyOne = 'alertmanager.receivers.webhook.url: set exactly one of url and urlSecret.name when alertmanager.receivers.webhook.enabled is true';
+    expect(valuesError(['alertmanager.receivers.webhook.enabled=true'])).toContain(exactlyOne);
+    expect(
+      valuesError(['alertmanager.receivers.webhook.enabled=true', 'alertmanager.receivers.webhook.url=https://hooks.example.com/x', 'alertmanager.receivers.webhook.urlSecret.name=hook']),
+    ).toContain(exactlyOne);
+    expect(valuesOf(NO_RECEIVER_ENV, ['alertmanager.receivers.webhook.enabled=true', 'alertmanager.receivers.webhook.urlSecret.name=hook']).alertmanager.receivers.webhook.urlPort).toBe(443);
     expect(valuesError(['alertmanager.receivers.heartbeat.enabled=true'])).toContain(
       'alertmanager.receivers.heartbeat.url: required when alertmanager.receivers.heartbeat.enabled is true',
     );

@@ -35,7 +35,7 @@ describe('layout', () => {
   });
   test('the documented defaults and the schema are written once at the top', () => {
     const values = readFileSync(join(out, 'values.yaml'), 'utf8');
-    expect(values).toContain('# How long samples are kept (--storage.tsdb.retention.time)\n  retention: 30d\n');
+    expect(values).toMatch(/# Retention of the TSDB by time: how long samples are kept \(--storage\.tsdb\.retention\.time\)[^\n]*\n  retention: 30d\n/);
     const schema = JSON.parse(readFileSync(join(out, 'values.schema.json'), 'utf8'));
     expect(schema.properties.prometheus.properties.retention.default).toBe('30d');
     expect(schema.additionalProperties).toBe(false);

@@ -20,7 +20,7 @@ import { ALERTMANAGER } from '../lib/alertmanager/constants';
 import { main } from '../lib/cli';
 import { PROMETHEUS } from '../lib/prometheus/constants';
 import { MAIN } from './support/cli';
-import { alertmanagerArgs, LOOPBACK_SINK, runnableAlertmanager } from './support/live-configs';
+import { alertmanagerArgs, LOOPBACK_SINK, runnableAlertmanager, swapUrlFiles } from './support/live-configs';
 import { pollUntil, postJson, startServer, stopServers } from './support/live-server';
 import { checkableCopy } from './support/promtool-config';
 import { KubernetesValidator } from './support/k8s-schema';
@@ -514,7 +514,8 @@ const fullReceivers = {
   pagerduty: { enabled: true, secret: { name: 'pd' } },
   slack: { enabled: true, secret: { name: 'slack' }, channel: '#alerts-ünïcødé' },
   email: { enabled: true, to: 'Ops Team <ops@example.com>, oncall@example.com', from: 'alerts@example.com', smarthost: 'smtp.example.com:587' },
-  webhook: { enabled: true, url: 'https://hooks.example.com:8443/alert?team=ops#anchor' },
+  // A public URL instead of prod's urlSecret (null removes the layer below's Secret name).
+  webhook: { enabled: true, url: 'https://hooks.example.com:8443/alert?team=ops#anchor', urlSecret: { name: null } },
   heartbeat: { enabled: true, url: 'https://api.opsgenie.com/v2/heartbeats/pynomaly/ping', secret: { name: 'og' }, authorizationType: 'GenieKey' },
   teams: { application: { enabled: true, slackChannel: '@someone', emailTo: 'app@example.com' } },
 };
@@ -682,6 +683,8 @@ describe('accepted unusual values synthesize output the consumers accept', () =>
         for (const [name, content] of Object.entries(cm.data)) writeFileSync(join(dir, name), content);
         const config = yaml.load(cm.data[ALERTMANAGER.configFile]) as Tree;
         config.templates = [join(dir, '*.tmpl')];
+        // amtool 0.25 predates the webhook's url_file (prod reads its webhook URL from a Secret file).
+        swapUrlFiles(config, 'https://url-file.invalid/alertmanager');
         writeFileSync(join(dir, ALERTMANAGER.configFile), yaml.dump(config, { lineWidth: -1 }));
         return join(dir, ALERTMANAGER.configFile);
       });

@@ -239,6 +239,27 @@ describe('the dashboards', () => {
     }
   });
 
+  test('Grafana 13: every datasource reference is a {type, uid} object (references by name or numeric id are legacy; the id APIs are off by default)', () => {
+    const walk = (node: unknown, path: string): string[] => {
+      if (Array.isArray(node)) return node.flatMap((n, i) => walk(n, `${path}[${i}]`));
+      if (typeof node !== 'object' || node === null) return [];
+      return Object.entries(node).flatMap(([k, v]) => {
+        const here = `${path}.${k}`;
+        const bad = (k === 'datasource' && (typeof v === 'string' || typeof v === 'number')) || k === 'datasourceId' ? [here] : [];
+        return [...bad, ...walk(v, here)];
+      });
+    };
+    for (const d of dashboards) expect([d.uid, walk(d, d.uid)]).toEqual([d.uid, []]);
+  });
+
+  test('Grafana 13: no query uses the Grafana database metrics it deprecated (grafana_database_conn_*, go_sql_stats_*)', () => {
+    const exprs = [...panelQueries, ...variableQueries, ...traceQueries].map((q) => q.expr);
+    expect(exprs.length).toBeGreaterThan(0);
+    expect(exprs.filter((e) => /grafana_database_conn_|go_sql_stats_/.test(e))).toEqual([]);
+    expect(SERIES.size).toBeGreaterThan(0);
+    expect([...SERIES.keys()].filter((m) => /^(grafana_database_conn_|go_sql_stats_)/.test(m))).toEqual([]);
+  });
+
   test('panels and queries are numbered; panels fit the 24-column grid without overlapping', () => {
     for (const d of dashboards) {
       const panels = allPanels(d.panels);

@@ -13,7 +13,7 @@ import { stableJson } from '../lib/grafana/json';
 import { Manifest } from '../lib/synth/render';
 import { resolveValues } from '../lib/values/load';
 import { ContainerJson, containerOf, PodTemplateJson, podOf, VolumeJson } from './support/k8s';
-import { builtStack, findObject, prometheusTargets, synthFiles } from './support/stack';
+import { builtStack, envObjects, findObject, prometheusTargets, synthFiles } from './support/stack';
 import { errorOf, tempDir, valuesOf } from './support/values';
 
 type Tree = Record<string, unknown>;
@@ -88,8 +88,8 @@ describe('Grafana Deployment', () => {
   const c = mainContainer(defaults);
   const env = envOf(c);
 
-  test('runs a pinned Grafana 12 image as the image user 472', () => {
-    expect(c.image).toMatch(/^docker\.io\/grafana\/grafana:12\.\d+\.\d+$/);
+  test('runs a pinned Grafana 13 image as the image user 472', () => {
+    expect(c.image).toMatch(/^docker\.io\/grafana\/grafana:13\.\d+\.\d+$/);
     expect(pod(defaults).spec.securityContext?.runAsUser).toBe(472);
     expect(pod(defaults).spec.securityContext?.fsGroup).toBe(472);
   });
@@ -194,6 +194,62 @@ describe('Grafana Deployment', () => {
     expect(projected.projected!.sources.map((s) => s.configMap?.name).sort()).toEqual(dashboardConfigMaps(defaults).map((o) => o.metadata.name).sort());
     const provider = yaml.load(configData(defaults, GRAFANA.dashboardProviderConfigMap)['pynomaly.yaml']) as { providers: { options: { path: string } }[] };
     expect(mountOf(projected.name)).toBe(provider.providers[0].options.path);
+  });
+});
+
+describe('high availability: several replicas share an external database', () => {
+  const DB = { type: 'postgres', host: 'grafana-db.databases.svc:5432', user: 'grafana', passwordSecret: { name: 'grafana-db' } };
+  const ha = render(grafana({ replicas: 3, database: DB }));
+  const deploymentSpec = (objects: Manifest[]) => findObject(objects, 'Deployment', GRAFANA.name).spec as { replicas: number; template: { spec: { affinity?: Tree } } };
+
+  test('one replica by default: SQLite, no database settings, no PodDisruptionBudget', () => {
+    expect(deploymentSpec(defaults).replicas).toBe(1);
+    expect(Object.keys(envOf(mainContainer(defaults))).filter((k) => k.startsWith('GF_DATABASE_'))).toEqual([]);
+    expect(defaults.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
+  });
+
+  test('the database settings are environment variables; the password a file of the mounted Secret', () => {
+    const dbEnv = envOf(mainContainer(ha));
+    expect(Object.fromEntries(Object.entries(dbEnv).filter(([k]) => k.startsWith('GF_DATABASE_')))).toEqual({
+      GF_DATABASE_TYPE: 'postgres',
+      GF_DATABASE_HOST: 'grafana-db.databases.svc:5432',
+      GF_DATABASE_NAME: 'grafana',
+      GF_DATABASE_USER: 'grafana',
+      GF_DATABASE_PASSWORD__FILE: '/etc/grafana/secrets/database/password',
+      GF_DATABASE_SSL_MODE: 'require',
+    });
+    const volume = pod(ha).spec.volumes.find((v) => v.secret?.secretName === 'grafana-db')!;
+    expect(volume.secret).toMatchObject({ items: [{ key: 'password', path: 'password' }], defaultMode: 0o440 });
+    expect(mainContainer(ha).volumeMounts).toContainEqual({ name: volume.name, mountPath: '/etc/grafana/secrets/database', readOnly: true });
+  });
+
+  test('replicas are spread across nodes and a PodDisruptionBudget lets a drain take one at a time', () => {
+    const spec = deploymentSpec(ha);
+    expect(spec.replicas).toBe(3);
+    expect(spec.template.spec.affinity).toMatchObject({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } });
+    expect(findObject(ha, 'PodDisruptionBudget', GRAFANA.name).spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } } });
+    expect((findObject(ha, 'Deployment', GRAFANA.name).spec as { strategy: { type: string } }).strategy.type).toBe('RollingUpdate');
+  });
+
+  test('MySQL gets no PostgreSQL TLS mode', () => {
+    expect(envOf(mainContainer(render(grafana({ database: { ...DB, type: 'mysql', host: 'mysql.db.svc:3306' } })))).GF_DATABASE_SSL_MODE).toBeUndefined();
+  });
+
+  test.each([
+    ['more replicas without a database', ['grafana.replicas=2'], 'grafana.replicas: more than one replica needs an external database: set grafana.database (type, host, user, passwordSecret); SQLite has one writer'],
+    ['more replicas with the SQLite claim', ['grafana.replicas=2', 'grafana.database.type=postgres', 'grafana.database.host=db.example.com:5432', 'grafana.database.user=g', 'grafana.database.passwordSecret.name=s', 'grafana.persistence.enabled=true'], 'grafana.persistence.enabled: must be false with more than one replica'],
+    ['a database without its password Secret', ['grafana.database.type=postgres', 'grafana.database.host=db.example.com:5432', 'grafana.database.user=g'], 'grafana.database.passwordSecret.name: required when grafana.database.type is set'],
+    ['a database host without a port', ['grafana.database.type=postgres', 'grafana.database.host=db.example.com', 'grafana.database.user=g', 'grafana.database.passwordSecret.name=s'], 'grafana.database.host: expected host:port'],
+  ])('refused in one line naming the key: %s', (_case, sets, message) => {
+    const error = errorOf(() => valuesOf('dev', sets));
+    expect(error.split('\n')).toHaveLength(1);
+    expect(error).toContain(message);
+  });
+
+  test('the NetworkPolicy lets Grafana reach its database on its port', () => {
+    const policies = envObjects('dev', { sets: ['grafana.replicas=2', 'grafana.database.type=postgres', 'grafana.database.host=grafana-db.databases.svc:5432', 'grafana.database.user=g', 'grafana.database.passwordSecret.name=s'] });
+    const policy = findObject(policies, 'NetworkPolicy', GRAFANA.name);
+    expect(policy.metadata.annotations!['network.pynomaly.io/why']).toMatch(/to pods behind Service grafana-db\.databases, 5432\/TCP: its database \(grafana\.database\)/);
   });
 });
 

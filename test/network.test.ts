@@ -330,6 +330,16 @@ describe('values that open more', () => {
     expect(allows(s.policies, am, foreignPod('other', { app: 'alert-hook' }), 8080)).toBe(false);
   });
 
+  test('a webhook URL read from a Secret (url_file) is opened on urlPort to the external ranges, and said so', () => {
+    const sets = ['alertmanager.receivers.webhook.enabled=true', 'alertmanager.receivers.webhook.urlSecret.name=hook', 'alertmanager.receivers.webhook.urlPort=8443'];
+    const s = stack('dev', sets);
+    const am = podOf(s, 'alertmanager');
+    expect(allows(s.policies, am, address(INTERNET_HOST), 8443)).toBe(true);
+    expect(allows(s.policies, am, address(INTERNET_HOST), 443)).toBe(false);
+    const policy = findObject(s.objects, 'NetworkPolicy', 'alertmanager');
+    expect(policy.metadata.annotations![WHY_ANNOTATION]).toMatch(/8443\/TCP: notifications: webhook at url-in-secret\.invalid \(receiver critical, info\)/);
+  });
+
   test('external and cross-namespace datasources are opened on their own port only', () => {
     const s = stack('prod', ['grafana.datasources.elasticsearch.url=https://logs.example.com:9243', 'grafana.datasources.jaeger.url=http://jaeger-query.tracing.svc.cluster.local:16686']);
     const g = podOf(s, 'grafana');

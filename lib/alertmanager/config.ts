@@ -16,8 +16,11 @@
  * fields that both amtool 0.25 (CI) and the deployed image accept are used:
  * Slack `api_url_file` (0.22+), PagerDuty `routing_key_file` (0.25+), email
  * `auth_password_file` (0.25+), webhook `http_config.authorization.credentials_file`
- * (prometheus/common; the webhook `url_file` field only exists from 0.26, so
- * webhook URLs are not secrets here and their credential goes in a header).
+ * (prometheus/common). One exception: the webhook's `url_file` (0.26+, the
+ * image is 0.34), rendered only when `alertmanager.receivers.webhook.urlSecret`
+ * names a Secret (a URL that is itself a credential); amtool 0.25 does not know
+ * the field, so the tests check a copy with it swapped for `url` (see
+ * test/support/live-configs.ts, `swapUrlFiles`).
  */
 import { ALERT_LABELS, CATEGORIES, Category, SEVERITIES, Severity, TWIN_EQUAL_LABELS, WATCHDOG_ALERT } from '../catalog/alerting';
 import { ALERTMANAGER } from './constants';
@@ -37,6 +40,8 @@ export const RECEIVER = {
 
 /** One Secret key mounted as a file in its own folder. */
 export interface SecretMount {
+  /** The integration it serves (`slack`, `webhook-url`, ...): its folder name. */
+  readonly id: string;
   /** Pod volume name. */
   readonly volume: string;
   readonly secretName: string;
@@ -68,7 +73,7 @@ class SecretFiles {
     const same = [...this.mounts.values()].find((m) => m.secretName === ref.name && m.key === ref.key && m.file === file);
     if (same) return same.path;
     const dir = `${ALERTMANAGER.secretsDir}/${id}`;
-    const mount: SecretMount = { volume: `secret-${id}`, secretName: ref.name, key: ref.key, dir, file, path: `${dir}/${file}` };
+    const mount: SecretMount = { id, volume: `secret-${id}`, secretName: ref.name, key: ref.key, dir, file, path: `${dir}/${file}` };
     this.mounts.set(id, mount);
     return mount.path;
   }
@@ -238,15 +243,23 @@ function pagerdutyConfig(routingKeyFile: string): Record<string, unknown> {
 
 interface WebhookValues {
   readonly url?: string;
+  /** The URL itself from a Secret file (`url_file`); only the generic webhook has it. */
+  readonly urlSecret?: { readonly name?: string; readonly key: string };
   readonly authorizationType: string;
   readonly secret: { readonly name?: string; readonly key: string };
 }
 
-/** A webhook whose URL is public; its credential, if any, is an Authorization header read from a file. */
+/** The file name the webhook URL is projected to (`url_file`). */
+export const WEBHOOK_URL_FILE = 'url';
+
+/**
+ * A webhook: its URL in the config, or (`urlSecret`) read from a mounted Secret
+ * file; its credential, if any, an Authorization header read from a file.
+ */
 function webhookConfig(id: string, w: WebhookValues, secrets: SecretFiles): Record<string, unknown> {
   const authorization = w.secret.name ? { type: w.authorizationType, credentials_file: secrets.path(id, w.secret, 'credentials') } : undefined;
   return {
-    url: w.url,
+    ...(w.urlSecret?.name ? { url_file: secrets.path(`${id}-url`, w.urlSecret, WEBHOOK_URL_FILE) } : { url: w.url }),
     send_resolved: true,
     ...(authorization ? { http_config: { authorization } } : {}),
   };

@@ -25,7 +25,8 @@ export const EVERY_RECEIVER_VALUES = {
         authUsername: 'alertmanager',
         secret: { name: 'alertmanager-smtp' },
       },
-      webhook: { enabled: true, url: 'https://hooks.example.com/alertmanager', secret: { name: 'alertmanager-webhook' } },
+      // The URL from the Secret (url_file), as staging and prod do; the heartbeat below keeps a plain url.
+      webhook: { enabled: true, urlSecret: { name: 'alertmanager-webhook' }, urlPort: 8443, secret: { name: 'alertmanager-webhook' } },
       heartbeat: {
         enabled: true,
         url: 'https://api.opsgenie.com/v2/heartbeats/pynomaly/ping',

@@ -54,6 +54,8 @@ export class Alertmanager extends ComponentConstruct<AlertmanagerValues> {
   public readonly config: Record<string, unknown>;
   /** Escape hatch: the StatefulSet. */
   public readonly statefulSet: k8s.KubeStatefulSet;
+  /** Port of each URL the config reads from a Secret file (`url_file`), by path. */
+  private readonly urlFilePorts: ReadonlyMap<string, number>;
 
   public constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id, props, { ...ALERTMANAGER, job: JOBS.alertmanager, targetKey: 'alertmanager' }, alertmanagerValues.parse(props.values ?? {}));
@@ -67,6 +69,9 @@ export class Alertmanager extends ComponentConstruct<AlertmanagerValues> {
 
     const { config, secretMounts } = alertmanagerConfig(v);
     this.config = config;
+    // The webhook URL read from a Secret: only its port is known here (for the NetworkPolicy).
+    const webhookUrl = secretMounts.find((m) => m.id === 'webhook-url');
+    this.urlFilePorts = new Map(webhookUrl ? [[webhookUrl.path, v.receivers.webhook.urlPort]] : []);
     const configData = {
       [ALERTMANAGER.configFile]: toYaml(config),
       [ALERTMANAGER.templateFile]: TEMPLATE_TEXT,
@@ -87,7 +92,7 @@ export class Alertmanager extends ComponentConstruct<AlertmanagerValues> {
   }
 
   public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
-    return alertmanagerEdges(g, self, this.meshPeers, this.config);
+    return alertmanagerEdges(g, self, this.meshPeers, this.config, this.urlFilePorts);
   }
 }
 

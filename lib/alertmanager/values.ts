@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { CATEGORIES, Category } from '../catalog/alerting';
-import { duration, enabled, image, replicas, resources, secretRef, storage } from '../values/types';
+import { duration, enabled, hostPort, image, replicas, resources, secretRef, storage } from '../values/types';
 import {
   dayOfMonthRangeProblem,
   emailAddressProblem,
@@ -16,7 +16,7 @@ import {
   yearRangeProblem,
 } from '../values/validators/alertmanager';
 import { problemOf } from '../values/validators/refine';
-import { hostPortProblem, urlProblem } from '../values/validators/url';
+import { urlProblem } from '../values/validators/url';
 
 /**
  * A URL that is not itself a secret: it lands in a ConfigMap. Credentials go
@@ -180,12 +180,7 @@ export const alertmanagerValues = z
             enabled: z.boolean().default(false).describe('Send critical and warning alerts by email'),
             to: z.string().min(3).superRefine(problemOf(emailListProblem)).optional().describe('Recipient address(es), comma-separated'),
             from: z.string().min(3).superRefine(problemOf(emailAddressProblem)).optional().describe('Sender address'),
-            smarthost: z
-              .string()
-              .regex(/^[^\s:]+:\d{1,5}$/, { message: 'expected host:port' })
-              .superRefine(problemOf(hostPortProblem))
-              .optional()
-              .describe('SMTP server as host:port'),
+            smarthost: hostPort('SMTP server as host:port'),
             authUsername: z.string().min(1).optional().describe('SMTP user; unset sends without authentication'),
             secret: secretRef('the SMTP password (required when authUsername is set)', { key: 'password' }),
             requireTls: z.boolean().default(true).describe('Require STARTTLS'),
@@ -195,12 +190,25 @@ export const alertmanagerValues = z
         webhook: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Send critical and info alerts to a webhook'),
-            url: publicUrl('Webhook URL (not a secret: it is stored in a ConfigMap)', 'alertmanager.receivers.webhook.secret, sent as the Authorization header'),
+            url: publicUrl(
+              'Webhook URL when it is not a secret (it is stored in a ConfigMap); set this or urlSecret',
+              'alertmanager.receivers.webhook.urlSecret, or the credential in alertmanager.receivers.webhook.secret, sent as the Authorization header',
+            ),
+            urlSecret: secretRef(
+              'the webhook URL itself, for URLs that carry a credential (rendered as url_file, Alertmanager 0.26+); set this or url',
+              { key: 'url' },
+            ),
+            urlPort: z
+              .int()
+              .min(1)
+              .max(65535, { message: 'expected a port number (1-65535)' })
+              .default(443)
+              .describe('Port of the URL in urlSecret, for the NetworkPolicy (the URL itself is not known at synth time; its host counts as outside the cluster)'),
             authorizationType: AUTHORIZATION_TYPE,
             secret: secretRef('the credential sent in the Authorization header (optional: unset sends none)', { key: 'token' }),
           })
           .prefault({})
-          .describe('Webhook: critical and info alerts'),
+          .describe('Webhook (a generic receiver of Alertmanager\'s JSON): critical and info alerts'),
         heartbeat: z
           .strictObject({
             enabled: z.boolean().default(false).describe(`Send the always-firing Watchdog alert to a dead man's switch (otherwise it goes to the null receiver)`),
@@ -248,7 +256,9 @@ export function receiverIssues(v: AlertmanagerValues): Issue[] {
   if (r.email.authUsername !== undefined) {
     require(['receivers', 'email', 'secret', 'name'], r.email.secret.name, `${key('email', 'authUsername')} is set`);
   }
-  if (r.webhook.enabled) require(['receivers', 'webhook', 'url'], r.webhook.url, `${key('webhook', 'enabled')} is true`);
+  if (r.webhook.enabled && (r.webhook.url === undefined) === (r.webhook.urlSecret.name === undefined)) {
+    issues.push({ path: ['receivers', 'webhook', 'url'], message: `set exactly one of url and urlSecret.name when ${key('webhook', 'enabled')} is true` });
+  }
   if (r.heartbeat.enabled) require(['receivers', 'heartbeat', 'url'], r.heartbeat.url, `${key('heartbeat', 'enabled')} is true`);
 
   for (const category of CATEGORIES) {

@@ -21,6 +21,7 @@ export const GRAFANA = {
   tmpDir: '/tmp',
   adminSecretDir: '/etc/grafana/secrets/admin',
   elasticsearchSecretDir: '/etc/grafana/secrets/elasticsearch',
+  databaseSecretDir: '/etc/grafana/secrets/database',
   /** The folder every provisioned dashboard lands in, and its uid. */
   folder: 'Pynomaly',
   folderUid: 'pynomaly',

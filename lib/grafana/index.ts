@@ -4,9 +4,11 @@
  * Secret mounted as files, datasources and dashboards provisioned from
  * ConfigMaps (pods roll when any of them changes), and a Service on 3000.
  *
- * One replica: Grafana keeps users, preferences and annotations in SQLite
- * (one writer); several replicas need an external database, which is not
- * configured here.
+ * Grafana keeps users, preferences, sessions and annotations in its database:
+ * SQLite in /var/lib/grafana by default (one writer: one replica), or an
+ * external PostgreSQL/MySQL (`grafana.database`, password from a Secret file),
+ * which several replicas share; they are spread across nodes and get a
+ * PodDisruptionBudget (the workload helpers do both for more than one replica).
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -37,6 +39,9 @@ export const ADMIN_FILES = {
   user: `${GRAFANA.adminSecretDir}/admin-user`,
   password: `${GRAFANA.adminSecretDir}/admin-password`,
 } as const;
+
+/** The external database's password, as a file of the mounted Secret. */
+export const DATABASE_PASSWORD_FILE = `${GRAFANA.databaseSecretDir}/password`;
 
 /** The provisioning content, rendered once: ConfigMaps and the pod checksum both use it. */
 export interface GrafanaProvisioning {
@@ -144,7 +149,7 @@ export class Grafana extends ComponentConstruct<GrafanaValues> {
   }
 
   public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
-    return grafanaEdges(g, self, this.datasources(), this.values.preinstallPlugins);
+    return grafanaEdges(g, self, this.datasources(), this.values.preinstallPlugins, this.values.database.type ? this.values.database.host : undefined);
   }
 }
 
@@ -229,6 +234,11 @@ function grafanaEnv(v: GrafanaValues): k8s.EnvVar[] {
     GF_NEWS_NEWS_FEED_ENABLED: 'false',
     GF_PLUGINS_PREINSTALL_DISABLED: String(!v.preinstallPlugins),
   };
+  const db = v.database;
+  if (db.type && db.host && db.user) {
+    Object.assign(env, { GF_DATABASE_TYPE: db.type, GF_DATABASE_HOST: db.host, GF_DATABASE_NAME: db.name, GF_DATABASE_USER: db.user, GF_DATABASE_PASSWORD__FILE: DATABASE_PASSWORD_FILE });
+    if (db.type === 'postgres') env.GF_DATABASE_SSL_MODE = db.sslMode;
+  }
   if (v.rootUrl) {
     env.GF_SERVER_ROOT_URL = v.rootUrl;
     env.GF_SERVER_DOMAIN = new URL(v.rootUrl).hostname;
@@ -263,6 +273,7 @@ function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaVa
       { name: 'admin', mountPath: GRAFANA.adminSecretDir, readOnly: true },
       ...(esAuth ? [{ name: 'elasticsearch-credentials', mountPath: GRAFANA.elasticsearchSecretDir, readOnly: true }] : []),
       ...(esCa?.name ? [{ name: 'elasticsearch-ca', mountPath: dirname(ELASTICSEARCH_CREDENTIAL_FILES.ca), readOnly: true }] : []),
+      ...(v.database.type ? [{ name: 'database', mountPath: GRAFANA.databaseSecretDir, readOnly: true }] : []),
     ],
   });
   const volumes: k8s.Volume[] = [
@@ -285,9 +296,11 @@ function grafanaDeployment(scope: Construct, identity: AppIdentity, v: GrafanaVa
         ]
       : []),
     ...(esCa?.name ? [secretFilesVolume('elasticsearch-ca', [{ ref: esCa, path: basename(ELASTICSEARCH_CREDENTIAL_FILES.ca) }])] : []),
+    ...(v.database.type ? [secretFilesVolume('database', [{ ref: v.database.passwordSecret, path: basename(DATABASE_PASSWORD_FILE) }])] : []),
   ];
   return deployment(scope, 'deployment', {
     name: GRAFANA.name,
+    replicas: v.replicas,
     // A ReadWriteOnce claim cannot be mounted by the old and the new pod at once on different nodes.
     ...(v.persistence.enabled ? { strategy: { type: 'Recreate' } } : {}),
     pod: {

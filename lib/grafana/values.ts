@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { LOG_INDEX_PATTERNS, LOG_TIME_FIELD } from '../catalog/logs';
-import { enabled, image, optionalStorage, resources, secretRef } from '../values/types';
+import { enabled, hostPort, image, optionalStorage, replicas, resources, secretRef } from '../values/types';
 import { plannedServiceUrl } from '../catalog/services';
 import { problemOf } from '../values/validators/refine';
 import { urlProblem } from '../values/validators/url';
@@ -81,11 +81,37 @@ const dashboardsValues = z
   .prefault({})
   .describe('Dashboards provisioned into the Pynomaly folder');
 
+/** Grafana's database types besides its built-in SQLite. */
+export const DATABASE_TYPES = ['postgres', 'mysql'] as const;
+
+const databaseValues = z
+  .strictObject({
+    type: z
+      .enum(DATABASE_TYPES)
+      .optional()
+      .describe('An external database (GF_DATABASE_TYPE): postgres or mysql; unset: SQLite in /var/lib/grafana (one writer, so one replica)'),
+    host: hostPort('host:port of the database, e.g. grafana-db.databases.svc:5432 (the NetworkPolicy opens it)'),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, { message: 'expected a database name' }).default('grafana').describe('Database name'),
+    user: z.string().min(1).optional().describe('Database user (not a secret: it is in the pod spec)'),
+    passwordSecret: secretRef("the database user's password (GF_DATABASE_PASSWORD__FILE)", { key: 'password' }),
+    sslMode: z
+      .enum(['disable', 'require', 'verify-ca', 'verify-full'])
+      .default('require')
+      .describe('TLS to PostgreSQL (GF_DATABASE_SSL_MODE); ignored for mysql'),
+  })
+  .prefault({})
+  .describe("Grafana's own database (users, preferences, annotations); required for more than one replica");
+
 /** Values of Grafana (`grafana.*`). */
 export const grafanaValues = z
   .strictObject({
     enabled: enabled(true, 'Grafana'),
-    image: image({ repository: 'docker.io/grafana/grafana', tag: '12.2.1' }),
+    image: image({ repository: 'docker.io/grafana/grafana', tag: '13.2.3' }),
+    replicas: replicas(
+      1,
+      'Grafana replicas; more than one needs grafana.database (an external database) and grafana.persistence off, and gets a PodDisruptionBudget and anti-affinity',
+    ),
+    database: databaseValues,
     resources: resources({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
     admin: adminValues,
     persistence: persistenceValues,
@@ -96,6 +122,21 @@ export const grafanaValues = z
       .describe('Let Grafana download its default app plugins (Drilldown apps) from grafana.com at start; needs egress to the internet'),
     datasources: datasourcesValues,
     dashboards: dashboardsValues,
+  })
+  .superRefine((v, ctx) => {
+    const db = v.database;
+    if (db.type) {
+      for (const field of ['host', 'user'] as const) {
+        if (db[field] === undefined) ctx.addIssue({ code: 'custom', path: ['database', field], message: 'required when grafana.database.type is set' });
+      }
+      if (!db.passwordSecret.name) ctx.addIssue({ code: 'custom', path: ['database', 'passwordSecret', 'name'], message: 'required when grafana.database.type is set' });
+    }
+    if (v.replicas > 1 && !db.type) {
+      ctx.addIssue({ code: 'custom', path: ['replicas'], message: 'more than one replica needs an external database: set grafana.database (type, host, user, passwordSecret); SQLite has one writer' });
+    }
+    if (v.replicas > 1 && v.persistence.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['persistence', 'enabled'], message: 'must be false with more than one replica (one ReadWriteOnce claim cannot serve them; the state is in grafana.database)' });
+    }
   })
   .prefault({})
   .describe('Grafana');

@@ -77,8 +77,22 @@ export function edgeTo(g: GraphContext, self: ComponentPeer, address: string, wh
 // ---------------------------------------------------------------------------
 // Prometheus
 
-export function prometheusEdges(g: GraphContext, self: ComponentPeer, config: PrometheusConfig, targets: readonly ScrapeTarget[]): Edge[] {
+/** Who may pull series from Prometheus' /federate (prometheus.federation). */
+export interface FederationAccess {
+  readonly enabled: boolean;
+  readonly allowedFrom: readonly ClientPeer[];
+  /** Prometheus' web port, which serves /federate. */
+  readonly port: number;
+}
+
+export function prometheusEdges(g: GraphContext, self: ComponentPeer, config: PrometheusConfig, targets: readonly ScrapeTarget[], federation?: FederationAccess): Edge[] {
   const edges = targets.flatMap((t) => scrapeEdges(g, self, t));
+  for (const rw of config.remote_write ?? []) edges.push(edgeTo(g, self, rw.url, (at) => `remote_write ${rw.name}${at}`));
+  if (federation?.enabled) {
+    for (const client of federation.allowedFrom) {
+      edges.push({ from: clientPeer(client), to: self, ports: [tcp(federation.port)], why: 'federation: GET /federate (prometheus.federation.allowedFrom)' });
+    }
+  }
   if (config.scrape_configs.some((sc) => sc.kubernetes_sd_configs.length > 0)) {
     edges.push({ from: self, to: g.apiServer, ports: g.values.networkPolicies.apiServer.ports.map(tcp), why: 'Kubernetes service discovery (kubernetes_sd_configs)' });
   }
@@ -117,21 +131,34 @@ export function targetPeer(g: GraphContext, t: ServiceTarget): Peer {
 // ---------------------------------------------------------------------------
 // Alertmanager
 
-export function alertmanagerEdges(g: GraphContext, self: ComponentPeer, meshPeers: readonly string[], config: Record<string, unknown>): Edge[] {
+/**
+ * `urlFilePorts`: the port of each URL read from a Secret file (`url_file`, by
+ * its path); such a URL is unknown here, so its host counts as outside the cluster.
+ */
+export function alertmanagerEdges(
+  g: GraphContext,
+  self: ComponentPeer,
+  meshPeers: readonly string[],
+  config: Record<string, unknown>,
+  urlFilePorts: ReadonlyMap<string, number> = new Map(),
+): Edge[] {
   // memberlist gossips over both TCP and UDP on the cluster port.
   const edges = meshPeers.map((peer) => edgeTo(g, self, peer, () => 'gossip mesh between replicas (--cluster.peer)', ['TCP', 'UDP']));
-  return dedupe([...edges, ...receiverEdges(g, self, config)]);
+  return dedupe([...edges, ...receiverEdges(g, self, config, urlFilePorts)]);
 }
 
+/** The host an edge names for a URL kept in a Secret (never resolved: `.invalid` is reserved). */
+export const SECRET_URL_HOST = 'url-in-secret.invalid';
+
 /** One edge per destination, naming the integrations and receivers that use it. */
-function receiverEdges(g: GraphContext, self: ComponentPeer, config: Record<string, unknown>): Edge[] {
+function receiverEdges(g: GraphContext, self: ComponentPeer, config: Record<string, unknown>, urlFilePorts: ReadonlyMap<string, number>): Edge[] {
   const receivers = config.receivers as Record<string, unknown>[];
   const byDestination = new Map<string, { to: Peer; port: number; uses: Map<string, string[]> }>();
   for (const receiver of receivers) {
     for (const [key, integrations] of Object.entries(receiver)) {
       if (key === 'name') continue;
       for (const integration of integrations as Record<string, unknown>[]) {
-        const to = resolveAddress(integrationAddress(String(receiver.name), key, integration), g.resolver);
+        const to = resolveAddress(integrationAddress(String(receiver.name), key, integration, urlFilePorts), g.resolver);
         const id = `${peerKey(to.peer)}|${to.port}`;
         const entry = byDestination.get(id) ?? { to: to.peer, port: to.port, uses: new Map<string, string[]>() };
         const kind = `${key.replace(/_configs$/, '')}${atHost(to)}`;
@@ -149,8 +176,13 @@ function receiverEdges(g: GraphContext, self: ComponentPeer, config: Record<stri
 }
 
 /** The address an integration connects to, from its rendered config. */
-function integrationAddress(receiver: string, key: string, integration: Record<string, unknown>): string {
+function integrationAddress(receiver: string, key: string, integration: Record<string, unknown>, urlFilePorts: ReadonlyMap<string, number>): string {
   if (key === 'email_configs') return String(integration.smarthost);
+  if (typeof integration.url_file === 'string') {
+    const port = urlFilePorts.get(integration.url_file);
+    if (port === undefined) throw new Error(`alertmanager receiver ${receiver}: no port is declared for the URL in ${integration.url_file}`);
+    return `https://${SECRET_URL_HOST}:${port}`;
+  }
   const url = (integration.url ?? integration.api_url ?? INTEGRATION_DEFAULT_URLS[key]) as string | undefined;
   // A new integration type must say where it connects, or its notifications would be silently blocked.
   if (!url) throw new Error(`alertmanager receiver ${receiver}: no network destination is declared for ${key} (lib/network/components.ts)`);
@@ -160,8 +192,10 @@ function integrationAddress(receiver: string, key: string, integration: Record<s
 // ---------------------------------------------------------------------------
 // Grafana
 
-export function grafanaEdges(g: GraphContext, self: ComponentPeer, datasources: readonly { name: string; url: string }[], preinstallPlugins: boolean): Edge[] {
+/** `database`: host:port of Grafana's external database (grafana.database), if any. */
+export function grafanaEdges(g: GraphContext, self: ComponentPeer, datasources: readonly { name: string; url: string }[], preinstallPlugins: boolean, database?: string): Edge[] {
   const edges: Edge[] = datasources.map((ds) => edgeTo(g, self, ds.url, (at) => `datasource ${ds.name}${at}`));
+  if (database) edges.push(edgeTo(g, self, database, (at) => `its database${at} (grafana.database)`));
   if (preinstallPlugins) edges.push(edgeTo(g, self, 'https://grafana.com', () => 'download plugins from grafana.com (grafana.preinstallPlugins)'));
   return dedupe(edges);
 }

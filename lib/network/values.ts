@@ -5,8 +5,7 @@
  * cluster's DNS, API server, nodes and the internet are.
  */
 import * as z from 'zod';
-import { labelKey, labelValue } from '../prometheus/values';
-import { dnsLabel } from '../values/types';
+import { dnsLabel, labelKey, labelValue } from '../values/types';
 
 /** Every address of both families: what "anywhere" means in an ipBlock. */
 export const ALL_ADDRESSES = ['0.0.0.0/0', '::/0'] as const;
@@ -47,7 +46,7 @@ const labels = z.record(labelKey, labelValue);
 const port = z.int().min(1).max(65535, { message: 'expected a port number (1-65535)' });
 
 /** A client outside the stack: pods of a namespace (optionally only some of them), or an address range. */
-const clientPeer = z
+export const clientPeer = z
   .strictObject({
     namespace: dnsLabel.optional().describe('Namespace the clients run in (matched by its kubernetes.io/metadata.name label)'),
     podSelector: labels.optional().describe('Only the pods of that namespace carrying all these labels; unset: every pod of the namespace'),

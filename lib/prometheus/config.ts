@@ -3,6 +3,7 @@
  * configs rendered from the target declarations.
  */
 import { PROMETHEUS } from './constants';
+import { RemoteWriteConfig, remoteWriteConfigs } from './remote-write';
 import { checkKubernetesSd } from './kubernetes-sd';
 import { ScrapeConfig, scrapeConfig } from './scrape-config';
 import { ScrapeTarget } from './targets';
@@ -24,6 +25,7 @@ export interface PrometheusConfig {
   readonly alerting?: { readonly alertmanagers: readonly AlertmanagerConfig[] };
   readonly rule_files: readonly string[];
   readonly scrape_configs: readonly ScrapeConfig[];
+  readonly remote_write?: readonly RemoteWriteConfig[];
 }
 
 /** What prometheus.yml is made of besides Prometheus' own values. */
@@ -58,6 +60,7 @@ export function prometheusConfig(v: PrometheusValues, inputs: PrometheusConfigIn
       : {}),
     rule_files: [`${PROMETHEUS.rulesDir}/*${PROMETHEUS.ruleFileSuffix}`],
     scrape_configs: inputs.targets.map(scrapeConfig),
+    ...(v.remoteWrite.length ? { remote_write: remoteWriteConfigs(v) } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export const PROMETHEUS = {
   /** Rule files must end in this to be loaded (`rule_files` glob). */
   ruleFileSuffix: '.yaml',
   dataDir: '/prometheus',
+  /** Each remote_write endpoint's Secret is mounted in its own folder below this one. */
+  secretsDir: '/etc/prometheus/secrets',
 } as const;
 
 /** The config-reloader sidecar: watches the mounted config and rules, POSTs /-/reload. */

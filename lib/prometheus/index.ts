@@ -29,6 +29,7 @@ import { byteSize, packBySize, partName } from '../values/validators/object-size
 import { checkPrometheusConfig, PrometheusConfig, prometheusConfig } from './config';
 import { CONFIG_RELOADER, PROMETHEUS } from './constants';
 import { discoveryAccess, renderRbac } from './rbac';
+import { remoteWriteMounts } from './remote-write';
 import { renderServiceMonitors } from './service-monitors';
 import { ScrapeTarget, scrapeTargets } from './targets';
 import { PrometheusValues, prometheusValues } from './values';
@@ -96,7 +97,7 @@ export class Prometheus extends ComponentConstruct<PrometheusValues> {
   }
 
   public override networkEdges(g: GraphContext, self: ComponentPeer): Edge[] {
-    return prometheusEdges(g, self, this.config, this.targets);
+    return prometheusEdges(g, self, this.config, this.targets, { ...this.values.federation, port: PROMETHEUS.port.port });
   }
 }
 
@@ -188,6 +189,8 @@ function statefulSet(scope: Construct, identity: AppIdentity, v: PrometheusValue
   const port = PROMETHEUS.port.name;
   const configMount = { name: 'config', mountPath: PROMETHEUS.configDir, readOnly: true };
   const rulesMount = { name: 'rules', mountPath: PROMETHEUS.rulesDir, readOnly: true };
+  // remote_write credentials: Secret files, re-read by Prometheus when it sends (rotation needs no restart).
+  const remoteWrite = remoteWriteMounts(v);
   const prometheus = container({
     name: PROMETHEUS.name,
     image: v.image,
@@ -198,7 +201,12 @@ function statefulSet(scope: Construct, identity: AppIdentity, v: PrometheusValue
     livenessProbe: httpProbe('/-/healthy', port, { periodSeconds: 15, failureThreshold: 4 }),
     // WAL replay after a restart can take minutes on a large TSDB.
     startupProbe: httpProbe('/-/ready', port, { periodSeconds: 15, failureThreshold: 60 }),
-    volumeMounts: [configMount, rulesMount, { name: 'data', mountPath: PROMETHEUS.dataDir }],
+    volumeMounts: [
+      configMount,
+      rulesMount,
+      { name: 'data', mountPath: PROMETHEUS.dataDir },
+      ...remoteWrite.map((m) => ({ name: m.volume.name, mountPath: m.mountPath, readOnly: true })),
+    ],
   });
   const reloader = container({
     name: CONFIG_RELOADER.name,
@@ -233,6 +241,7 @@ function statefulSet(scope: Construct, identity: AppIdentity, v: PrometheusValue
         ruleConfigMaps.length === 1
           ? { name: 'rules', configMap: { name: ruleConfigMaps[0] } }
           : { name: 'rules', projected: { sources: ruleConfigMaps.map((name) => ({ configMap: { name } })) } },
+        ...remoteWrite.map((m) => m.volume),
       ],
     },
   });

@@ -5,8 +5,9 @@
  */
 import * as z from 'zod';
 import { isPrometheusDuration } from '../prometheus/duration';
-import { dnsSubdomainProblem, imageRepositoryProblem, INT32_MAX, positiveQuantityProblem, requestsWithinLimits } from './validators/kubernetes';
+import { dnsSubdomainProblem, imageRepositoryProblem, INT32_MAX, labelKeyProblem, positiveQuantityProblem, requestsWithinLimits } from './validators/kubernetes';
 import { problemOf } from './validators/refine';
+import { hostPortProblem } from './validators/url';
 
 /** A Prometheus duration (`30d`, `1h30m`, `15s`), as Prometheus' own parser accepts it (in range, too). */
 export function duration(defaultValue: string, description: string) {
@@ -19,11 +20,31 @@ export function duration(defaultValue: string, description: string) {
     .describe(description);
 }
 
+/** A Kubernetes label key (`app.kubernetes.io/name`) and value. */
+const LABEL_NAME = '([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)';
+export const labelKey = z
+  .string()
+  .regex(new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${LABEL_NAME}$`), {
+    message: 'expected a Kubernetes label key such as app.kubernetes.io/name',
+  })
+  .superRefine(problemOf(labelKeyProblem));
+export const labelValue = z.string().regex(new RegExp(`^${LABEL_NAME}?$`), { message: 'expected a Kubernetes label value' });
+
 /** A Kubernetes resource quantity (`500m`, `2Gi`, `1.5`). */
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
 
 export function quantity(description: string) {
   return z.string().regex(QUANTITY, { message: 'expected a Kubernetes quantity such as 500m, 256Mi or 2Gi' }).superRefine(problemOf(positiveQuantityProblem)).describe(description);
+}
+
+/** An optional `host:port` (an SMTP smarthost, a database): a DNS name or IP address and a port in 1-65535. */
+export function hostPort(description: string) {
+  return z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, { message: 'expected host:port' })
+    .superRefine(problemOf(hostPortProblem))
+    .optional()
+    .describe(description);
 }
 
 /** A DNS-1123 label: namespaces, object names. */

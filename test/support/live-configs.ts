@@ -9,7 +9,8 @@
  *   and the Alertmanagers are the live one on loopback (or none);
  * - Alertmanager: every notification endpoint (receiver URLs, the global
  *   PagerDuty/Slack/Opsgenie URLs, the SMTP smarthost) is the closed discard
- *   port on loopback, so no test ever sends a packet off this machine.
+ *   port on loopback, so no test ever sends a packet off this machine; a
+ *   webhook's `url_file` (0.26+, unknown to Debian's 0.25) becomes that `url`.
  * Everything else (routes, receiver names, inhibitions, scrape and relabel
  * settings, rule groups, intervals, external labels) is what we ship.
  */
@@ -103,6 +104,29 @@ function confineToLoopback(config: Tree): void {
 
 const dump = (config: Tree) => yaml.dump(config, { lineWidth: -1, noRefs: true });
 
+/**
+ * Debian's Alertmanager and amtool are 0.25, older than the webhook's
+ * `url_file` (0.26+, which the image we deploy has): each `url_file` becomes
+ * `url: <url>`, the only change. Returns the `url_file` paths swapped, so a
+ * test can say the copy really differed there (and where).
+ */
+export function swapUrlFiles(config: Tree, url: string): string[] {
+  const swapped: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (typeof n !== 'object' || n === null) return;
+    const obj = n as Tree;
+    if (typeof obj.url_file === 'string') {
+      swapped.push(obj.url_file);
+      delete obj.url_file;
+      obj.url = url;
+    }
+    Object.values(obj).forEach(walk);
+  };
+  walk(config);
+  return swapped;
+}
+
 // ---------------------------------------------------------------------------
 
 export interface RunnableAlertmanager {
@@ -126,6 +150,7 @@ export function runnableAlertmanager(dir: string, data: Readonly<Record<string, 
   const config = yaml.load(data[ALERTMANAGER.configFile]) as Tree;
   for (const [name, content] of Object.entries(data)) if (name !== ALERTMANAGER.configFile) writeFileSync(join(configDir, name), content);
   config.templates = ((config.templates as string[] | undefined) ?? []).map((glob) => relocate(glob, ALERTMANAGER.configDir, configDir));
+  swapUrlFiles(config, `${LOOPBACK_SINK}/url_file`);
   const credentialFiles = dummyCredentialFiles(config, join(dir, 'files'));
   confineToLoopback(config);
   const configFile = join(configDir, ALERTMANAGER.configFile);

@@ -9,6 +9,7 @@ import type { parser as PromqlParser } from '@prometheus-io/lezer-promql' with {
 import { durationMs } from '../../prometheus/duration';
 import { quote } from './input';
 import { promqlTypeProblem } from './promql-types';
+import { RE2JS } from 're2js';
 import { re2Problem } from './regex';
 
 // The package is ESM with a CommonJS build; require keeps this file CommonJS.
@@ -97,4 +98,35 @@ export function promqlProblem(expr: string): string | undefined {
   if (problems.length) return problems[0];
   const typeProblem = promqlTypeProblem(tree.topNode, text);
   return typeProblem ? `not valid PromQL: ${typeProblem}` : undefined;
+}
+
+/**
+ * What Prometheus would refuse as a series selector (`match[]` of /federate,
+ * `/api/v1/series`): valid PromQL that is a plain instant vector selector with
+ * at least one matcher that does not match the empty string.
+ */
+export function seriesSelectorProblem(expr: string): string | undefined {
+  const problem = promqlProblem(expr);
+  if (problem) return problem;
+  const top = parser.parse(expr).topNode.firstChild;
+  if (top?.name !== 'VectorSelector') return 'expected a series selector such as {job="pynomaly-api"} or up{job=~"a|b"} (no functions, operators or ranges)';
+  if (children(top).some((c) => c.name === 'Identifier')) return undefined;
+  const matchers: SyntaxNode[] = [];
+  const walk = (n: SyntaxNode): void => {
+    if (n.name === 'UnquotedLabelMatcher' || n.name === 'QuotedLabelMatcher') matchers.push(n);
+    children(n).forEach(walk);
+  };
+  walk(top);
+  const matchesEmpty = (m: SyntaxNode): boolean => {
+    const op = expr.slice(children(m).find((c) => c.name === 'MatchOp')?.from ?? 0, children(m).find((c) => c.name === 'MatchOp')?.to ?? 0);
+    const literal = children(m).filter((c) => c.name === 'StringLiteral').pop();
+    const s = literal ? unquotePromql(expr.slice(literal.from, literal.to)) : { value: '' };
+    const value = 'value' in s ? s.value : '';
+    if (op === '=') return value === '';
+    if (op === '!=') return value !== '';
+    const empty = RE2JS.compile(`(?s:${value})`).matches('');
+    return op === '=~' ? empty : !empty;
+  };
+  if (!matchers.length || matchers.every(matchesEmpty)) return 'expected at least one matcher that does not match the empty string (Prometheus refuses {} and {job=~".*"})';
+  return undefined;
 }
