@@ -7,7 +7,7 @@
  */
 import { alertmanagerComponent } from './alertmanager';
 import { elasticsearchComponent } from './elasticsearch';
-import { elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
+import { blackboxExporterComponent, elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
 import { grafanaComponent } from './grafana';
 import { jaegerComponent } from './jaeger';
 import { jaegerIndexCleanerComponent } from './jaeger/index-cleaner';
@@ -31,6 +31,7 @@ export const COMPONENTS = [
   redisExporterComponent,
   postgresExporterComponent,
   elasticsearchExporterComponent,
+  blackboxExporterComponent,
   jaegerComponent,
   jaegerIndexCleanerComponent,
   networkPoliciesComponent,

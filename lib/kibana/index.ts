@@ -10,7 +10,7 @@
  */
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ProbedEndpoint, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { checksum, container, deployment, httpProbe, service } from '../core/workload';
 import type { ElasticsearchClientAccess } from '../grafana';
@@ -35,6 +35,8 @@ const ES_ENV = { username: 'KIBANA_ES_USERNAME', password: 'KIBANA_ES_PASSWORD' 
 export class Kibana extends ComponentConstruct<KibanaValues> {
   public readonly services: readonly ServiceEndpoint[];
   public override readonly scrapeTargets: readonly ExposedScrapeTarget[] = [];
+  /** No metrics of its own: the blackbox exporter probes /api/status (KibanaDown). */
+  public readonly probedEndpoints: readonly ProbedEndpoint[];
   /** The rendered kibana.yml. */
   public readonly config: Record<string, unknown>;
   public readonly deployment: k8s.KubeDeployment;
@@ -44,6 +46,7 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
     super(scope, id, props, { ...KIBANA, job: 'kibana', targetKey: 'kibana' }, kibanaValues.parse(props.values ?? {}));
     const v = this.values;
     this.services = [this.endpoint];
+    this.probedEndpoints = [{ service: KIBANA.name, url: `${this.endpoint.url}${KIBANA.statusPath}` }];
     this.elasticsearchUrl = props.elasticsearch.url;
     const secure = props.elasticsearch.access;
     this.config = {

@@ -30,6 +30,7 @@ export const ALERTS = {
   ElasticsearchDiskWatermark: 'ElasticsearchDiskWatermark',
   ElasticsearchIlmErrors: 'ElasticsearchIlmErrors',
   LogstashDown: 'LogstashDown',
+  KibanaDown: 'KibanaDown',
   // monitoring of the monitoring
   Watchdog: WATCHDOG_ALERT,
   PrometheusConfigReloadFailed: 'PrometheusConfigReloadFailed',

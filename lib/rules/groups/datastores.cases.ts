@@ -3,6 +3,7 @@ import { M } from '../../catalog';
 import { JOBS } from '../../catalog/jobs';
 import { ALERTS } from '../names';
 import { DISK_WATERMARKS } from '../../elasticsearch/constants';
+import { KIBANA_DOWN_FOR_MINUTES } from './datastores';
 import { AlertCase, around, fires, gauge, series, step } from '../testing';
 import type { RulesValues } from '../values';
 
@@ -23,6 +24,32 @@ export function datastoreCases(v: RulesValues): AlertCase[] {
     ...diskWatermark(),
     ...ilmErrors(),
     ...logstashDown(),
+    ...kibanaDown(),
+  ];
+}
+
+/** A probe series of Kibana as the native job labels it (static target, relabelled). */
+const KIBANA_PROBE = { job: JOBS.blackboxProbe, namespace: 'logging', service: 'kibana', instance: 'http://kibana.logging.svc:5601/api/status' } as const;
+const KIBANA_ALERT = { namespace: KIBANA_PROBE.namespace, service: KIBANA_PROBE.service, instance: KIBANA_PROBE.instance } as const;
+
+function kibanaDown(): AlertCase[] {
+  const alert = ALERTS.KibanaDown;
+  const probe = (values: string) => ({ series: series(M.probe_success, KIBANA_PROBE), values });
+  const up = (values: string) => ({ series: series(M.up, KIBANA_PROBE), values });
+  const failingFrom2m = step(1, 2, 0, 10);
+  const after = KIBANA_DOWN_FOR_MINUTES;
+  return [
+    { alert, title: `the probe failing for ${after}m fires`, input: [probe(failingFrom2m), up(gauge(1, 12))], at: 2 + after, expect: [fires('warning', KIBANA_ALERT, 0)] },
+    { alert, title: `the probe failing for less than ${after}m stays silent`, input: [probe(failingFrom2m), up(gauge(1, 12))], at: 1 + after, expect: [] },
+    { alert, title: 'the prober itself down (probe series stale) fires', input: [probe('1+0x2 _x10'), up(step(1, 3, 0, 10))], at: 3 + after, expect: [fires('warning', KIBANA_ALERT, 0)] },
+    {
+      alert,
+      title: 'no probe of Kibana at all (absent) fires',
+      input: [{ series: series(M.up, { job: JOBS.grafana, namespace: 'logging', instance: '10.0.0.30:3000' }), values: gauge(1, 10) }],
+      at: after + 1,
+      expect: [fires('warning', { job: JOBS.blackboxProbe, service: 'kibana' }, 1)],
+    },
+    { alert, title: 'the probe succeeding stays silent', input: [probe(gauge(1, 10)), up(gauge(1, 10))], at: 8, expect: [] },
   ];
 }
 
