@@ -115,10 +115,12 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('the Elasticsearch exporter reads our Elasticsearch Service: http without a CA, https with the CA and user from Secrets', () => {
     const c = podTemplateOf(workloadsOf(objects, 'elasticsearch-exporter')[0]).spec.containers[0];
-    const tls = Boolean(v.elasticsearchExporter.caSecret.name);
+    // The CA and the monitoring user come from our Elasticsearch (elasticsearch.security.*), where its security is on.
+    const tls = v.elasticsearch.security.enabled;
     expect(c.args).toContain(`--es.uri=${tls ? 'https' : 'http'}://elasticsearch.${v.namespace}.svc:9200`);
     expect((c.args ?? []).some((a) => a.startsWith('--es.ca='))).toBe(tls);
-    expect((c.env ?? []).map((e) => e.name)).toEqual(v.elasticsearchExporter.usernameSecret.name ? ['ES_USERNAME', 'ES_PASSWORD'] : []);
+    expect((c.env ?? []).map((e) => e.name)).toEqual(tls ? ['ES_USERNAME', 'ES_PASSWORD'] : []);
+    if (tls) expect((c.env![0] as { valueFrom?: { secretKeyRef?: unknown } }).valueFrom?.secretKeyRef).toEqual({ name: v.elasticsearch.security.clients.monitoring.name, key: 'username' });
   });
 });
 

@@ -172,6 +172,8 @@ export const METRICS = {
   elasticsearch_jvm_memory_max_bytes: m('elasticsearch-exporter', 'gauge', 'elasticsearch_jvm_memory_max_bytes', ['area', 'cluster', 'host', 'name'], 'JVM memory limit'),
   elasticsearch_indices_docs: m('elasticsearch-exporter', 'gauge', 'elasticsearch_indices_docs', ['cluster', 'host', 'name'], 'Documents on the node'),
   elasticsearch_indices_indexing_index_total: m('elasticsearch-exporter', 'counter', 'elasticsearch_indices_indexing_index_total', ['cluster', 'host', 'name'], 'Documents indexed'),
+  elasticsearch_slm_stats_snapshots_failed_total: m('elasticsearch-exporter', 'counter', 'elasticsearch_slm_stats_snapshots_failed_total', ['policy'], "Snapshots an SLM policy failed to take; needs the exporter's --collector.slm"),
+  elasticsearch_slm_stats_operation_mode: m('elasticsearch-exporter', 'gauge', 'elasticsearch_slm_stats_operation_mode', ['operation_mode'], '1 for the current SLM operation mode (RUNNING, STOPPING, STOPPED)'),
   probe_success: m('blackbox-exporter', 'gauge', 'probe_success', [], '1 if the probe of the target (instance: the probed URL) succeeded'),
   probe_duration_seconds: m('blackbox-exporter', 'gauge', 'probe_duration_seconds', [], 'How long the probe took'),
   probe_http_status_code: m('blackbox-exporter', 'gauge', 'probe_http_status_code', [], 'HTTP status code of the probe response (0: no response)'),

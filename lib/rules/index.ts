@@ -56,6 +56,8 @@ export interface RuleInputs {
   /** Kibana deployed and the blackbox exporter probing it: KibanaDown. @default both off */
   readonly kibana?: { readonly enabled: boolean };
   readonly blackboxExporter?: { readonly enabled: boolean };
+  /** Our Elasticsearch takes snapshots: ElasticsearchSnapshotFailures. @default off */
+  readonly elasticsearch?: { readonly enabled: boolean; readonly snapshots: { readonly enabled: boolean } };
 }
 
 function definitions(id: GroupId, values: RuleInputs): AlertRule[] {
@@ -66,7 +68,10 @@ function definitions(id: GroupId, values: RuleInputs): AlertRule[] {
     case 'infrastructure':
       return infrastructureRules(v);
     case 'datastores':
-      return datastoreRules(v, { kibanaProbed: Boolean(values.kibana?.enabled && values.blackboxExporter?.enabled) });
+      return datastoreRules(v, {
+        kibanaProbed: Boolean(values.kibana?.enabled && values.blackboxExporter?.enabled),
+        snapshots: Boolean(values.elasticsearch?.enabled && values.elasticsearch.snapshots.enabled),
+      });
     case 'monitoring':
       return monitoringRules(v, { alertmanagerDeployed: values.alertmanager.enabled });
     case 'changes':
@@ -139,7 +144,8 @@ export class AlertRules extends Construct {
     super(scope, id);
     this.values = rulesValues.parse(props.values ?? {});
     const kibanaProbed = { enabled: props.kibanaProbed ?? false };
-    const inputs: RuleInputs = { rules: this.values, alertmanager: { enabled: props.alertmanagerDeployed ?? false }, kibana: kibanaProbed, blackboxExporter: kibanaProbed };
+    const elasticsearch = { enabled: props.snapshotsEnabled ?? false, snapshots: { enabled: props.snapshotsEnabled ?? false } };
+    const inputs: RuleInputs = { rules: this.values, alertmanager: { enabled: props.alertmanagerDeployed ?? false }, kibana: kibanaProbed, blackboxExporter: kibanaProbed, elasticsearch };
     this.files = ruleFiles(inputs);
     this.groups = nativeGroups(inputs);
   }
@@ -152,19 +158,22 @@ export interface AlertRulesProps {
   readonly alertmanagerDeployed?: boolean;
   /** Whether the blackbox exporter probes Kibana (adds KibanaDown). @default false */
   readonly kibanaProbed?: boolean;
+  /** Whether our Elasticsearch takes snapshots (adds ElasticsearchSnapshotFailures). @default false */
+  readonly snapshotsEnabled?: boolean;
 }
 
 /** The registry entry: rules have no pods; Prometheus reads their files. */
 export const rulesComponent: ComponentDefinition<typeof rulesValues, 'rules'> = {
   key: 'rules',
   values: rulesValues,
-  uses: ['alertmanager', 'blackboxExporter'],
+  uses: ['alertmanager', 'blackboxExporter', 'elasticsearch'],
   // Switched off, it still holds the thresholds Grafana's dashboards restate (and no rule file).
   renderWhenDisabled: true,
   build(ctx) {
     const prober = ctx.component<MonitoringComponent & { endpoints: readonly ProbedEndpoint[] }>('blackboxExporter');
     const kibanaProbed = (prober?.endpoints ?? []).some((e) => e.service === SERVICES.kibana);
-    const rules = new AlertRules(ctx.scope, 'rules', { values: ctx.values, alertmanagerDeployed: ctx.component('alertmanager') !== undefined, kibanaProbed });
+    const snapshotsEnabled = ctx.component<MonitoringComponent & { values: { snapshots: { enabled: boolean } } }>('elasticsearch')?.values.snapshots.enabled ?? false;
+    const rules = new AlertRules(ctx.scope, 'rules', { values: ctx.values, alertmanagerDeployed: ctx.component('alertmanager') !== undefined, kibanaProbed, snapshotsEnabled });
     if (ctx.values.prometheusRule.enabled && rules.groups.length > 0) {
       const identity = ctx.identity(PROMETHEUS_RULE.name, PROMETHEUS_RULE.component, ctx.projectVersion);
       const chart = ctx.chart(PROMETHEUS_RULE.path, identity, { requiresApi: PROMETHEUS_RULE.api, helmCondition: 'rules.prometheusRule.enabled' });

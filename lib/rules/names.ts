@@ -31,6 +31,7 @@ export const ALERTS = {
   ElasticsearchIlmErrors: 'ElasticsearchIlmErrors',
   LogstashDown: 'LogstashDown',
   KibanaDown: 'KibanaDown',
+  ElasticsearchSnapshotFailures: 'ElasticsearchSnapshotFailures',
   // monitoring of the monitoring
   Watchdog: WATCHDOG_ALERT,
   PrometheusConfigReloadFailed: 'PrometheusConfigReloadFailed',

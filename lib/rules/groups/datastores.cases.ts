@@ -25,6 +25,22 @@ export function datastoreCases(v: RulesValues): AlertCase[] {
     ...ilmErrors(),
     ...logstashDown(),
     ...kibanaDown(),
+    ...snapshotFailures(),
+  ];
+}
+
+function snapshotFailures(): AlertCase[] {
+  const alert = ALERTS.ElasticsearchSnapshotFailures;
+  const POLICY = 'pynomaly-logs-nightly';
+  const failed = (values: string) => ({ series: series(M.elasticsearch_slm_stats_snapshots_failed_total, { ...ES_EXPORTER, policy: POLICY }), values });
+  const mode = (running: number) =>
+    (['RUNNING', 'STOPPING', 'STOPPED'] as const).map((m) => ({ series: series(M.elasticsearch_slm_stats_operation_mode, { ...ES_EXPORTER, operation_mode: m }), values: gauge(m === 'RUNNING' ? running : m === 'STOPPED' ? 1 - running : 0, 30) }));
+  const EXPORTER_ALERT = { namespace: ES_EXPORTER.namespace, job: ES_EXPORTER.job };
+  return [
+    { alert, title: 'one failed snapshot fires after 10m', input: [failed(step(0, 5, 1, 25)), ...mode(1)], at: 15, expect: [fires('warning', { ...EXPORTER_ALERT, policy: POLICY }, 1)] },
+    { alert, title: 'a failed snapshot pending less than 10m stays silent', input: [failed(step(0, 5, 1, 25)), ...mode(1)], at: 13, expect: [] },
+    { alert, title: 'SLM stopped fires', input: [failed(gauge(0, 30)), ...mode(0)], at: 11, expect: [fires('warning', EXPORTER_ALERT, 0)] },
+    { alert, title: 'no failures and SLM running stay silent', input: [failed(gauge(0, 30)), ...mode(1)], at: 20, expect: [] },
   ];
 }
 

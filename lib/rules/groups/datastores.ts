@@ -16,6 +16,8 @@ import { DISK_WATERMARKS } from '../../elasticsearch/constants';
 export interface DatastoreRuleInputs {
   /** The blackbox exporter probes Kibana (KibanaDown, whose absent() would fire forever otherwise). */
   readonly kibanaProbed: boolean;
+  /** Elasticsearch takes snapshots (SLM): ElasticsearchSnapshotFailures. */
+  readonly snapshots?: boolean;
 }
 
 export function datastoreRules(v: RulesValues, inputs: DatastoreRuleInputs = { kibanaProbed: false }): AlertRule[] {
@@ -29,7 +31,33 @@ export function datastoreRules(v: RulesValues, inputs: DatastoreRuleInputs = { k
     elasticsearchIlmErrors(),
     logstashDown(),
     ...(inputs.kibanaProbed ? [kibanaDown()] : []),
+    ...(inputs.snapshots ? [snapshotFailures()] : []),
   ];
+}
+
+/** The window in which a failed snapshot keeps the alert firing (a nightly policy runs once in it). */
+export const SNAPSHOT_FAILURE_WINDOW = '1d';
+
+/**
+ * SLM, from the exporter's --collector.slm: a policy failed to take a snapshot
+ * in the last day, or SLM is not running (no snapshot is taken at all).
+ */
+function snapshotFailures(): AlertRule {
+  return {
+    name: ALERTS.ElasticsearchSnapshotFailures,
+    expr: [
+      `${by('max', ['namespace', 'job', 'policy'], `increase(${sel(M.elasticsearch_slm_stats_snapshots_failed_total)}[${SNAPSHOT_FAILURE_WINDOW}])`)} > 0`,
+      `${by('max', ['namespace', 'job'], sel(M.elasticsearch_slm_stats_operation_mode, { operation_mode: 'RUNNING' }))} == 0`,
+    ].join('\nor\n'),
+    for: '10m',
+    severity: 'warning',
+    category: 'infrastructure',
+    service: SERVICES.elasticsearch,
+    threshold: `a failed SLM snapshot in ${SNAPSHOT_FAILURE_WINDOW}, or SLM not RUNNING`,
+    summary: 'Elasticsearch log snapshots are failing',
+    description:
+      `An SLM policy failed to take a snapshot in the last ${SNAPSHOT_FAILURE_WINDOW}, or SLM has not been RUNNING for 10 minutes: the logs are not backed up. GET _slm/policy/<policy> shows last_failure; POST _slm/start if it was stopped.`,
+  };
 }
 
 /** Minutes Kibana's probe must fail before KibanaDown fires. */
