@@ -7,7 +7,7 @@
  */
 import { alertmanagerComponent } from './alertmanager';
 import { elasticsearchComponent } from './elasticsearch';
-import { elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
+import { blackboxExporterComponent, elasticsearchExporterComponent, nodeExporterComponent, postgresExporterComponent, redisExporterComponent } from './exporters';
 import { grafanaComponent } from './grafana';
 import { ingressComponent } from './ingress';
 import { jaegerComponent } from './jaeger';
@@ -33,6 +33,7 @@ export const COMPONENTS = [
   redisExporterComponent,
   postgresExporterComponent,
   elasticsearchExporterComponent,
+  blackboxExporterComponent,
   jaegerComponent,
   jaegerIndexCleanerComponent,
   ingressComponent,

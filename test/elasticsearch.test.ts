@@ -146,7 +146,7 @@ describe('heap', () => {
 describe('vm.max_map_count strategies', () => {
   test('nodeTuned keeps mmap on and the pod restricted', () => {
     expect(esYml('prod', ['elasticsearch.maxMapCount=nodeTuned'])['node.store.allow_mmap']).toBeUndefined();
-    expect(podOf(envObjects('prod', { sets: ['elasticsearch.maxMapCount=nodeTuned'] }), 'StatefulSet', ELASTICSEARCH.name).spec.initContainers?.map((c) => c.name)).toEqual(['prepare-config']);
+    expect(podOf(envObjects('prod', { sets: ['elasticsearch.maxMapCount=nodeTuned'] }), 'StatefulSet', ELASTICSEARCH.name).spec.initContainers?.map((c) => c.name)).toEqual(['prepare-config', 'keystore']);
   });
   test('sysctlInitContainer is refused in a restricted namespace, naming the key', () => {
     expect(errorOf(() => buildComponents(valuesOf('prod', ['elasticsearch.maxMapCount=sysctlInitContainer'])))).toMatch(
@@ -193,5 +193,74 @@ describe('credentials and Grafana', () => {
     expect(secretsOf.call(null, 'x')).toEqual([]);
     const devPod = podOf(envObjects('dev'), 'Deployment', 'grafana');
     expect(devPod.spec.volumes?.map((v) => v.name)).not.toContain('elasticsearch-ca');
+  });
+});
+
+/**
+ * Issue 12: every client of our Elasticsearch in staging and prod speaks https
+ * and verifies the server with the CA of the one declared TLS Secret
+ * (elasticsearch.security.tls.secretName, key ca.crt), mounted as a file.
+ */
+describe.each(['staging', 'prod'])('%s: every Elasticsearch client verifies TLS with the CA of one Secret', (env) => {
+  const objects = envObjects(env);
+  const v = valuesOf(env);
+  const url = `https://elasticsearch.${v.namespace}.svc:9200`;
+  type Pod = { spec: { containers: { name: string; args?: string[]; env?: { name: string; value?: string }[]; volumeMounts?: { name: string; mountPath: string }[] }[]; volumes?: Record<string, unknown>[] } };
+  const podOfApp = (kind: string, name: string): Pod => {
+    const o = objects.find((x) => x.kind === kind && (x.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name'] === name) as unknown as { spec: { template?: Pod; jobTemplate?: { spec: { template: Pod } } } };
+    return o.spec.template ?? o.spec.jobTemplate!.spec.template;
+  };
+  const configFile = (cm: string, key: string) => (findObject(objects, 'ConfigMap', cm) as unknown as { data: Record<string, string> }).data[key];
+  /** The Secret and key a file of the pod's first container comes from. */
+  const secretOfFile = (pod: Pod, path: string): [string | undefined, string | undefined] => {
+    const c = pod.spec.containers[0];
+    const mount = (c.volumeMounts ?? []).find((m) => path.startsWith(`${m.mountPath}/`))!;
+    const file = path.slice(mount.mountPath.length + 1);
+    const vol = pod.spec.volumes!.find((x) => x.name === mount.name) as { secret?: { secretName: string; items: { key: string; path: string }[] }; projected?: { sources: { secret: { name: string; items: { key: string; path: string }[] } }[] } };
+    const sources = vol.secret ? [{ name: vol.secret.secretName, items: vol.secret.items }] : vol.projected!.sources.map((s) => s.secret);
+    const src = sources.find((s) => s.items.some((i) => i.path === file))!;
+    return [src.name, src.items.find((i) => i.path === file)!.key];
+  };
+  const CA: [string, string] = [v.elasticsearch.security.tls.secretName, 'ca.crt'];
+
+  test('the exporter: --es.uri https, --es.ca from the TLS Secret', () => {
+    const pod = podOfApp('Deployment', 'elasticsearch-exporter');
+    const args = pod.spec.containers[0].args!;
+    expect(args).toContain(`--es.uri=${url}`);
+    expect(secretOfFile(pod, args.find((a) => a.startsWith('--es.ca='))!.slice('--es.ca='.length))).toEqual(CA);
+  });
+  test('Jaeger and its index cleaner: https and tls.ca_file / ES_TLS_CA from the TLS Secret', () => {
+    const es = (yaml.load(configFile('jaeger-config', 'config.yaml')) as { extensions: { jaeger_storage: { backends: { traces: { elasticsearch: { server_urls: string[]; tls: { ca_file: string } } } } } } }).extensions.jaeger_storage.backends.traces.elasticsearch;
+    expect(es.server_urls).toEqual([url]);
+    expect(secretOfFile(podOfApp('Deployment', 'jaeger'), es.tls.ca_file)).toEqual(CA);
+    const cleaner = podOfApp('CronJob', 'jaeger-es-index-cleaner');
+    expect(cleaner.spec.containers[0].args).toContain(url);
+    expect(secretOfFile(cleaner, cleaner.spec.containers[0].env!.find((e) => e.name === 'ES_TLS_CA')!.value!)).toEqual(CA);
+  });
+  test('Logstash: hosts https and ssl_certificate_authorities from the TLS Secret', () => {
+    const pipeline = configFile('logstash-pipeline', 'pynomaly.conf');
+    expect(pipeline).toContain(`hosts => ["${url}"]`);
+    const ca = /ssl_certificate_authorities => \["([^"]+)"\]/.exec(pipeline)![1];
+    expect(secretOfFile(podOfApp('Deployment', 'logstash'), ca)).toEqual(CA);
+  });
+  test('Kibana: elasticsearch.hosts https, certificateAuthorities from the TLS Secret, full verification', () => {
+    const kyml = yaml.load(configFile('kibana-config', 'kibana.yml')) as Record<string, unknown>;
+    expect(kyml['elasticsearch.hosts']).toEqual([url]);
+    expect(kyml['elasticsearch.ssl.verificationMode']).toBe('full');
+    expect(secretOfFile(podOfApp('Deployment', 'kibana'), (kyml['elasticsearch.ssl.certificateAuthorities'] as string[])[0])).toEqual(CA);
+  });
+  test("Grafana's datasource: https, tlsAuthWithCACert and the CA file from the TLS Secret", () => {
+    const ds = (yaml.load(configFile('grafana-datasources', 'datasources.yaml')) as { datasources: { type: string; url: string; jsonData: { tlsAuthWithCACert?: boolean }; secureJsonData?: { tlsCACert?: string } }[] }).datasources.find((d) => d.type === 'elasticsearch')!;
+    expect(ds.url).toBe(url);
+    expect(ds.jsonData.tlsAuthWithCACert).toBe(true);
+    const file = /^\$__file\{(.+)\}$/.exec(ds.secureJsonData!.tlsCACert!)![1];
+    expect(secretOfFile(podOfApp('Deployment', 'grafana'), file)).toEqual(CA);
+  });
+  test('the bootstrap Job: https and curl --cacert from the TLS Secret', () => {
+    const pod = podOfApp('Job', 'logs-bootstrap');
+    expect(pod.spec.containers[0].env).toContainEqual({ name: 'ELASTICSEARCH_URL', value: url });
+    const script = Object.entries((objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'logs-bootstrap') as unknown as { data: Record<string, string> }).data).find(([k]) => k === 'bootstrap.sh')![1];
+    expect(secretOfFile(pod, /--cacert (\S+)/.exec(script)![1])).toEqual(CA);
+    expect(script).not.toMatch(/--insecure|-k /);
   });
 });

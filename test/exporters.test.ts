@@ -22,6 +22,7 @@ const EXPORTERS = [
   { name: 'redis-exporter', job: JOBS.redisExporter, port: 9121 },
   { name: 'postgres-exporter', job: JOBS.postgresExporter, port: 9187 },
   { name: 'elasticsearch-exporter', job: JOBS.elasticsearchExporter, port: 9114 },
+  { name: 'blackbox-exporter', job: JOBS.blackboxExporter, port: 9115 },
 ] as const;
 
 const byName = (name: string) => (o: Manifest) => (o.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name'] === name;
@@ -114,10 +115,12 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('the Elasticsearch exporter reads our Elasticsearch Service: http without a CA, https with the CA and user from Secrets', () => {
     const c = podTemplateOf(workloadsOf(objects, 'elasticsearch-exporter')[0]).spec.containers[0];
-    const tls = Boolean(v.elasticsearchExporter.caSecret.name);
+    // The CA and the monitoring user come from our Elasticsearch (elasticsearch.security.*), where its security is on.
+    const tls = v.elasticsearch.security.enabled;
     expect(c.args).toContain(`--es.uri=${tls ? 'https' : 'http'}://elasticsearch.${v.namespace}.svc:9200`);
     expect((c.args ?? []).some((a) => a.startsWith('--es.ca='))).toBe(tls);
-    expect((c.env ?? []).map((e) => e.name)).toEqual(v.elasticsearchExporter.usernameSecret.name ? ['ES_USERNAME', 'ES_PASSWORD'] : []);
+    expect((c.env ?? []).map((e) => e.name)).toEqual(tls ? ['ES_USERNAME', 'ES_PASSWORD'] : []);
+    if (tls) expect((c.env![0] as { valueFrom?: { secretKeyRef?: unknown } }).valueFrom?.secretKeyRef).toEqual({ name: v.elasticsearch.security.clients.monitoring.name, key: 'username' });
   });
 });
 
@@ -161,5 +164,29 @@ describe('several instances', () => {
     const twice = { instances: [{ name: 'a', address: 'redis://r:6379' }, { name: 'a', address: 'redis://s:6379' }] };
     expect(errorOf(() => valuesOf('prod', [], { redisExporter: twice }))).toMatch(/instance names must be unique/);
     expect(errorOf(() => valuesOf('prod', [], { postgresExporter: { instances: [{ name: 'a', uri: 'user:secret@db:5432/x' }] } }))).toMatch(/no user or password/);
+  });
+});
+
+describe('the blackbox exporter probes Kibana, and KibanaDown exists exactly where it does', () => {
+  const rulesOf = (objects: readonly Manifest[]) => Object.values((findObject(objects, 'ConfigMap', 'prometheus-rules') as unknown as { data: Record<string, string> }).data).join('\n');
+  const probeJob = (objects: readonly Manifest[]) => {
+    const cm = findObject(objects, 'ConfigMap', 'prometheus-config') as unknown as { data: Record<string, string> };
+    return (yaml.load(cm.data['prometheus.yml']) as { scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] }).scrape_configs.find((sc) => sc.job_name === JOBS.blackboxProbe);
+  };
+
+  test.each([...ENVIRONMENTS])('%s: Kibana /api/status probed, KibanaDown among the rules', (env) => {
+    const objects = envObjects(env);
+    const ns = valuesOf(env).namespace;
+    expect(probeJob(objects)?.static_configs?.flatMap((c) => c.targets)).toEqual([`http://kibana.${ns}.svc:5601/api/status`]);
+    expect(rulesOf(objects)).toContain('alert: KibanaDown');
+  });
+
+  test.each([
+    ['blackboxExporter.enabled=false', 'no prober'],
+    ['kibana.enabled=false', 'nothing to probe'],
+  ])('%s (%s): no probe job and no KibanaDown (whose absent() would fire forever)', (set) => {
+    const objects = envObjects('prod', { sets: [set] });
+    expect(probeJob(objects)).toBeUndefined();
+    expect(rulesOf(objects)).not.toContain('KibanaDown');
   });
 });

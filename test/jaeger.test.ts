@@ -103,9 +103,11 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
     // The user name from the environment, set from a Secret; the password and CA from files of mounted Secrets.
     const auth = at(es, 'auth.basic') as { username: string; password_file: string };
     const envName = /^\$\{env:([A-Z_]+)\}$/.exec(auth.username)![1];
-    expect(c.env).toContainEqual({ name: envName, valueFrom: { secretKeyRef: { name: v.jaeger.elasticsearch.usernameSecret.name, key: 'username' } } });
-    expectSecretFile(pod, auth.password_file, v.jaeger.elasticsearch.passwordSecret.name ?? v.jaeger.elasticsearch.usernameSecret.name!);
-    expectSecretFile(pod, at(es, 'tls.ca_file') as string, v.jaeger.elasticsearch.caSecret.name!);
+    // Its user and the CA are those our Elasticsearch declares (elasticsearch.security.clients.jaeger, the TLS Secret).
+    const user = v.elasticsearch.security.clients.jaeger.name!;
+    expect(c.env).toContainEqual({ name: envName, valueFrom: { secretKeyRef: { name: user, key: 'username' } } });
+    expectSecretFile(pod, auth.password_file, user);
+    expectSecretFile(pod, at(es, 'tls.ca_file') as string, v.elasticsearch.security.tls.secretName);
     for (const type of ['spans', 'services', 'dependencies', 'sampling']) {
       expect([type, at(es, `indices.${type}.rotation`)]).toEqual([type, { periodic: { date_layout: '2006-01-02', rollover_frequency: 'day' } }]);
     }
@@ -121,8 +123,8 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
     expect(cc.args).toEqual([v.jaeger.elasticsearch.retention.replace('d', ''), (es.server_urls as string[])[0]]);
     const env = Object.fromEntries((cc.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
     expect(env.INDEX_PREFIX).toBe(at(es, 'indices.index_prefix'));
-    expect(env.ES_PASSWORD).toEqual({ secretKeyRef: { name: v.jaeger.elasticsearch.usernameSecret.name, key: 'password' } });
-    expectSecretFile(cpod, env.ES_TLS_CA as string, v.jaeger.elasticsearch.caSecret.name!);
+    expect(env.ES_PASSWORD).toEqual({ secretKeyRef: { name: v.elasticsearch.security.clients.jaeger.name, key: 'password' } });
+    expectSecretFile(cpod, env.ES_TLS_CA as string, v.elasticsearch.security.tls.secretName);
     const policy = findObject(objects, 'NetworkPolicy', JAEGER.indexCleaner) as unknown as NetworkPolicy;
     expect(policy.metadata.annotations!['network.pynomaly.io/why']).toMatch(/to (pods behind Service elasticsearch\..*|elasticsearch), 9200\/TCP: delete Jaeger indices/);
   });

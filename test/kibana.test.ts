@@ -44,7 +44,7 @@ describe.each(['dev', 'prod'])('%s', (env) => {
       expect(config['elasticsearch.password']).toBeUndefined();
       return;
     }
-    expect(config).toMatchObject({ 'elasticsearch.username': '${KIBANA_ES_USERNAME}', 'elasticsearch.password': '${KIBANA_ES_PASSWORD}', 'elasticsearch.ssl.verificationMode': 'full' });
+    expect(config).toMatchObject({ 'elasticsearch.username': 'kibana_system', 'elasticsearch.password': '${KIBANA_ES_PASSWORD}', 'elasticsearch.ssl.verificationMode': 'full' });
     expect(kibana.env.find((e) => e.name === 'KIBANA_ES_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'kibana-elasticsearch', key: 'password' });
     expect(pod.spec.volumes?.find((v) => v.name === 'elasticsearch-ca')).toMatchObject({ secret: { secretName: 'elasticsearch-tls' } });
   });

@@ -20,6 +20,7 @@
  * with the files our manifests point at, in the format our values document.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer, Server } from 'node:http';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,8 @@ import { JOBS } from '../lib/catalog/jobs';
 import { ALERTS } from '../lib/rules/names';
 import { PROMETHEUS } from '../lib/prometheus/constants';
 import { sanitizeLabelName } from '../lib/prometheus/relabel';
+import type { ScrapeConfig } from '../lib/prometheus/scrape-config';
+import * as yaml from 'js-yaml';
 import { Manifest } from '../lib/synth/render';
 import { prometheusArgs, runnablePrometheus, TEST_CA_PEM } from './support/live-configs';
 import { getJson, getText, LiveServer, LOOPBACK, pollUntil, startServer, stopServer, stopServers, tcpOpen } from './support/live-server';
@@ -286,6 +289,12 @@ describeWithTools(TOOLS, 'live exporters, scraped and alerted on by our synthesi
       args = replaceFlag('elasticsearch-exporter', args, '--es.uri', `http://${LOOPBACK}:9`, 'a closed loopback port (no Elasticsearch here)');
       const ca = flag(args, '--es.ca');
       if (ca) args = replaceFlag('elasticsearch-exporter', args, '--es.ca', secretFile('elasticsearch-exporter', es.c, ca, TEST_CA_PEM), 'a test CA file');
+      // Debian's 1.5 spells the collector switches --es.<name> and has no ILM collector; v1.11 takes --collector.<name>.
+      for (const [ours, debian] of [['--collector.slm', '--es.slm'], ['--collector.ilm', undefined]] as const) {
+        expect(args).toContain(ours);
+        (REWRITES['elasticsearch-exporter'] ??= []).push(`${ours}: -> ${debian ?? 'dropped'} (Debian's 1.5)`);
+        args = args.flatMap((a) => (a === ours ? (debian ? [debian] : []) : [a]));
+      }
       return args;
     };
     const esEnv = () =>
@@ -350,7 +359,7 @@ describeWithTools(TOOLS, 'live exporters, scraped and alerted on by our synthesi
   }
 
   test('each exporter runs with its synthesized flags and environment, changed only where the machine differs', () => {
-    expect(Object.keys(REWRITES).sort()).toEqual(['elasticsearch-exporter', 'node-exporter', 'postgres-exporter', 'redis-exporter']);
+    expect(Object.keys(REWRITES).filter((k) => k !== 'blackbox-exporter').sort()).toEqual(['elasticsearch-exporter', 'node-exporter', 'postgres-exporter', 'redis-exporter']);
     expect(REWRITES['node-exporter'].map((r) => r.split(':')[0])).toEqual(['--web.listen-address', '--path.procfs', '--path.sysfs', '--path.rootfs']);
     expect(REWRITES['redis-exporter'].map((r) => r.split(':')[0]).sort()).toEqual(['REDIS_ADDR', 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', 'REDIS_PASSWORD_FILE']);
     expect(REWRITES['postgres-exporter'].map((r) => r.split(':')[0]).sort()).toEqual(['--web.listen-address', 'DATA_SOURCE_PASS_FILE', 'DATA_SOURCE_URI']);
@@ -434,6 +443,73 @@ describeWithTools(TOOLS, 'live exporters, scraped and alerted on by our synthesi
     const resolved = await pollUntil(states, (s) => WATCHED.every((n) => s[n] === 'inactive'), { timeoutMs: 90_000, intervalMs: 2000 });
     expect(resolved).toEqual(allInactive);
   }, 300_000);
+});
+
+/**
+ * The blackbox exporter (Debian's 0.23) with our synthesized module config
+ * and flags, asked the way our probe job asks it (its `module` parameter, the
+ * probed URL as `target`), against a small local HTTP server standing in for
+ * Kibana's /api/status: probe_success 1 while it answers 200, 0 once it stops.
+ */
+describeWithTools(['prometheus-blackbox-exporter'], 'live blackbox exporter with our module config', ([blackboxBin]) => {
+  let blackbox: LiveServer;
+  let kibana: Server;
+  let kibanaUrl: string;
+  const probeJob = () => {
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === PROMETHEUS.configMap) as unknown as { data: Record<string, string> };
+    const config = yaml.load(cm.data[PROMETHEUS.configFile]) as { scrape_configs: ScrapeConfig[] };
+    return config.scrape_configs.find((sc) => sc.job_name === JOBS.blackboxProbe)!;
+  };
+
+  beforeAll(async () => {
+    kibana = createServer((req, res) => {
+      res.writeHead(req.url === '/api/status' ? 200 : 404, { 'content-type': 'application/json' });
+      res.end('{"status":{"overall":{"level":"available"}}}');
+    });
+    await new Promise<void>((resolve) => kibana.listen(0, LOOPBACK, resolve));
+    kibanaUrl = `http://${LOOPBACK}:${(kibana.address() as { port: number }).port}/api/status`;
+    const { c } = exporterWorkload('blackbox-exporter');
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'blackbox-exporter-config') as unknown as { data: Record<string, string> };
+    const configFile = flag(c.args ?? [], '--config.file')!;
+    const local = secretFile('blackbox-exporter', c, configFile, cm.data['blackbox.yml']);
+    blackbox = await startServer({
+      name: 'blackbox-exporter',
+      bin: blackboxBin,
+      args: (port) => {
+        let args = replaceFlag('blackbox-exporter', [...(c.args ?? [])], '--web.listen-address', `${LOOPBACK}:${port}`, 'loopback');
+        args = replaceFlag('blackbox-exporter', args, '--config.file', local, 'the ConfigMap file written here');
+        return args;
+      },
+      ready: async (s) => (await getText(`${s.url}${c.readinessProbe!.httpGet!.path}`).catch(() => ({ status: 0 }))).status === 200,
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await stopServer(blackbox);
+    if (kibana.listening) await new Promise((resolve) => kibana.close(resolve));
+  });
+
+  const probe = async (target: string) => {
+    const job = probeJob();
+    const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(job.params!).map(([k, v]) => [k, v[0]])), target });
+    const res = await getText(`${blackbox.url}${job.metrics_path}?${params}`);
+    expect(res.status).toBe(200);
+    return { success: parseMetricValue(res.text, 'probe_success'), exposition: parseExposition(res.text) };
+  };
+
+  test('our probe job names a module our config defines, and the probe metrics of the catalog are in its output', async () => {
+    const { exposition } = await probe(kibanaUrl);
+    for (const def of Object.values(METRICS as Record<string, MetricDef>).filter((d) => d.source === 'blackbox-exporter')) {
+      expect([def.name, exposition.has(def.name)]).toEqual([def.name, true]);
+    }
+  });
+
+  test('probe_success is 1 while the endpoint answers 200 and 0 once it is gone', async () => {
+    expect((await probe(kibanaUrl)).success).toBe(1);
+    expect((await probe(kibanaUrl.replace('/api/status', '/missing'))).success).toBe(0);
+    await new Promise((resolve) => kibana.close(resolve));
+    expect((await probe(kibanaUrl)).success).toBe(0);
+  }, 30_000);
 });
 
 /** The value of an unlabelled sample (`name 1`), or of the first series of that name. */

@@ -364,7 +364,10 @@ describeWithTool('prometheus-alertmanager', 'live Alertmanager serves our config
 
     test.each([...ENVIRONMENTS])('%s: every scrape job builds its scrape pool; jobs that select by Kubernetes metadata drop a target without it', async (env) => {
       const { config } = rendered(env);
-      expect(prom(env).copy.swappedSd).toBe(config.scrape_configs.length);
+      // Every job discovers by Kubernetes metadata but the probe job, whose targets (the probed URLs) are static.
+      const probeJobs = config.scrape_configs.filter((j) => 'static_configs' in j);
+      expect(probeJobs.map((j) => j.job_name)).toEqual(['blackbox']);
+      expect(prom(env).copy.swappedSd).toBe(config.scrape_configs.length - probeJobs.length);
       interface Targets {
         data: { activeTargets: { scrapePool: string }[]; droppedTargets: { discoveredLabels: Labels }[] };
       }

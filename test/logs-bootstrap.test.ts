@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { LOG_INDEX_PATTERNS } from '../lib/catalog/logs';
+import { ELASTICSEARCH_CLIENTS } from '../lib/elasticsearch/users';
 import { APP_TIMESTAMP_FORMAT, bootstrapRequests, DataViewBody, IlmPolicyBody, ILM_POLICY_NAME, IndexTemplateBody } from '../lib/logs/bootstrap-requests';
 import { INDEX_FAMILIES } from '../lib/logs/indices';
 import { LOGS_BOOTSTRAP } from '../lib/logs-bootstrap';
@@ -106,6 +107,10 @@ describe('the Job', () => {
     writeFileSync(join(bin, 'sleep'), '#!/bin/bash\n');
     chmodSync(join(bin, 'sleep'), 0o755);
     writeFileSync(join(dir, 'elastic-password'), 'not-a-real-password');
+    for (const client of ELASTICSEARCH_CLIENTS) {
+      writeFileSync(join(dir, `${client}-username`), `${client}-user`);
+      writeFileSync(join(dir, `${client}-password`), 'pa"ss\\word');
+    }
     const script = data(env)['bootstrap.sh'].replaceAll(LOGS_BOOTSTRAP.credentialsDir, dir);
     writeFileSync(join(dir, 'bootstrap.sh'), script);
     let out = '';
@@ -121,21 +126,29 @@ describe('the Job', () => {
   }
 
   test('waits for Elasticsearch, sends the policy and templates, waits for Kibana, sends the data views', () => {
-    const { out, status, calls } = run('prod', ['000', '503', '200', '200', '200', '200', '200', '503', '200', '200', '200', '200']);
+    const esRequests = 9 + 1 + INDEX_FAMILIES.length + 2; // users and roles, ILM, templates, snapshots
+    const { out, status, calls } = run('prod', ['000', '503', ...Array(esRequests + 1).fill('200'), '503', ...Array(1 + INDEX_FAMILIES.length).fill('200')]);
     expect(status).toBe(0);
     expect(out).toContain('waiting for elasticsearch (attempt 1, HTTP 000)');
     expect(out).toContain('waiting for kibana (attempt 1, HTTP 503)');
     const sent = calls.filter((c) => c.includes('--data-binary')).map((c) => c.match(/-X (PUT|POST) .* (\S+)$/)?.slice(1).join(' '));
     expect(sent).toEqual([
+      ...['grafana', 'logstash', 'kibana', 'monitoring', 'jaeger'].flatMap((c) =>
+        c === 'kibana' ? ['POST https://es:9200/_security/user/kibana_system/_password'] : [`PUT https://es:9200/_security/role/pynomaly-${c}`, `PUT https://es:9200/_security/user/${c}-user`],
+      ),
       'PUT https://es:9200/_ilm/policy/pynomaly-logs',
       ...INDEX_FAMILIES.map((f) => `PUT https://es:9200/_index_template/pynomaly-${f}`),
+      'PUT https://es:9200/_snapshot/pynomaly-logs',
+      'PUT https://es:9200/_slm/policy/pynomaly-logs-nightly',
       ...INDEX_FAMILIES.map(() => 'POST http://kb:5601/api/data_views/data_view'),
     ]);
+    // Passwords never reach curl's arguments: the bodies come from a pipe.
+    expect(calls.join('\n')).not.toContain('ss\\word');
   });
 
   test('an error answer fails the pod (the Job retries it)', () => {
     const { out, status } = run('prod', ['200', '400']);
     expect(status).toBe(1);
-    expect(out).toContain('PUT /_ilm/policy/pynomaly-logs: HTTP 400');
+    expect(out).toContain('PUT /_security/role/pynomaly-grafana: HTTP 400');
   });
 });

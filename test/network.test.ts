@@ -89,7 +89,8 @@ function configMapFile(s: Stack, name: string, key: string): Record<string, unkn
 interface RenderedScrapeConfig {
   job_name: string;
   kubernetes_sd_configs: { role: string; namespaces?: { names: string[] } }[];
-  relabel_configs: { source_labels?: string[]; regex?: string; action: string }[];
+  static_configs?: { targets: string[] }[];
+  relabel_configs: { source_labels?: string[]; regex?: string; target_label?: string; replacement?: string; action: string }[];
 }
 
 /** What a rendered scrape job keeps: Service label values (by sanitized name), Service name and port name. */
@@ -120,7 +121,7 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
 
   test('a default deny for the namespace, then one policy per component, each selecting exactly its pods', () => {
     const inMain = s.policies.filter((p) => p.metadata.namespace === s.namespace);
-    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner', 'oauth2-proxy'])]);
+    expect(inMain.map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'blackbox-exporter', 'jaeger', ...(env === 'dev' ? [] : ['jaeger-es-index-cleaner', 'oauth2-proxy'])]);
     expect(s.policies.filter((p) => p.metadata.namespace === `${s.namespace}-host-agents`).map((p) => p.metadata.name)).toEqual([DEFAULT_DENY, 'node-exporter']);
     for (const deny of s.policies.filter((p) => p.metadata.name === DEFAULT_DENY)) expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const [name, pod] of s.pods) expect([name, selecting(s, pod)]).toEqual([name, [pod.labels['app.kubernetes.io/name']]]);
@@ -136,6 +137,19 @@ describe.each([...ENVIRONMENTS])('%s', (env) => {
     const declared = new Map(prometheusTargets(valuesOf(env)).map((t) => [t.job as string, t]));
     expect(config.scrape_configs.length).toBeGreaterThan(5);
     for (const sc of config.scrape_configs) {
+      if (sc.static_configs) {
+        // A probe job: Prometheus reaches the prober (the relabelled __address__), the prober each probed URL.
+        const [host, port] = sc.relabel_configs.find((r) => r.target_label === '__address__')!.replacement!.split(':');
+        const prober = serviceBackend(s, host.split('.')[0], { number: Number(port) })!;
+        expect([sc.job_name, verdict(s.policies, prometheus, prober.pod, prober.port)]).toEqual([sc.job_name, { egress: 'allowed', ingress: 'allowed', allowed: true }]);
+        for (const url of sc.static_configs.flatMap((c) => c.targets)) {
+          const u = new URL(url);
+          const probed = serviceBackend(s, u.hostname.split('.')[0], { number: Number(u.port) })!;
+          expect([url, verdict(s.policies, prober.pod, probed.pod, probed.port)]).toEqual([url, { egress: 'allowed', ingress: 'allowed', allowed: true }]);
+          expect([url, allows(s.policies, prober.pod, probed.pod, probed.port + 1)]).toEqual([url, false]);
+        }
+        continue;
+      }
       const sd = sc.kubernetes_sd_configs[0];
       if (sd.role === 'node') {
         expect([sc.job_name, verdict(s.policies, prometheus, address(NODE), KUBELET_PORT)]).toEqual([sc.job_name, { egress: 'allowed', ingress: 'not-isolated', allowed: true }]);
@@ -371,7 +385,7 @@ describe('values that open more', () => {
   test('defaultDeny=false leaves pods the stack does not deploy alone, and still isolates ours', () => {
     // node-exporter installed by someone else (ours switched off): Prometheus still scrapes it by its labels.
     const s = stack('prod', ['networkPolicies.defaultDeny=false', 'nodeExporter.enabled=false']);
-    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'jaeger', 'jaeger-es-index-cleaner', 'oauth2-proxy']);
+    expect(s.policies.map((p) => p.metadata.name)).toEqual(['prometheus', 'alertmanager', 'grafana', 'elasticsearch', 'logstash', 'kibana', 'logs-bootstrap', 'redis-exporter', 'postgres-exporter', 'elasticsearch-exporter', 'blackbox-exporter', 'jaeger', 'jaeger-es-index-cleaner', 'oauth2-proxy']);
     const exporter = foreignPod(s.namespace, { 'app.kubernetes.io/name': 'node-exporter' });
     expect(allows(s.policies, podOf(s, 'prometheus'), exporter, 9100)).toBe(true);
     expect(allows(s.policies, foreignPod('pynomaly', {}), podOf(s, 'grafana'), 3000)).toBe(false);
@@ -489,6 +503,7 @@ describe('switches', () => {
       'redis-exporter',
       'postgres-exporter',
       'elasticsearch-exporter',
+      'blackbox-exporter',
       'jaeger',
       'jaeger-es-index-cleaner',
     ]);

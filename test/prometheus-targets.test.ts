@@ -32,6 +32,7 @@ type SmEndpoint = {
   interval: string;
   scrapeTimeout: string;
   relabelings?: SmRelabeling[];
+  params?: Record<string, string[]>;
   bearerTokenFile?: string;
   tlsConfig?: { caFile?: string; insecureSkipVerify?: boolean };
 };
@@ -60,6 +61,8 @@ interface Fingerprint {
   interval: string;
   timeout: string;
   tls?: { caFile: string; insecureSkipVerify: boolean; tokenFile: string };
+  /** A prober's job: its module and the probed `service=url`s. */
+  probe?: { module: string; targets: string[] };
 }
 
 const unescape = (re: string): string => re.replace(/\\(.)/g, '$1');
@@ -74,7 +77,10 @@ function keeps(relabels: readonly { sourceLabels?: readonly string[]; regex?: st
 function fromNative(sc: ScrapeConfig): Fingerprint {
   const relabels = sc.relabel_configs.map((r) => ({ sourceLabels: r.source_labels, regex: r.regex, action: r.action }));
   const base: Fingerprint = { job: sc.job_name, path: sc.metrics_path, scheme: sc.scheme, interval: sc.scrape_interval, timeout: sc.scrape_timeout };
-  if (sc.kubernetes_sd_configs[0].role === 'node') {
+  if (sc.static_configs) {
+    return { ...base, probe: { module: sc.params!.module[0], targets: sc.static_configs.map((c) => `${c.labels!.service}=${c.targets[0]}`) } };
+  }
+  if (sc.kubernetes_sd_configs![0].role === 'node') {
     return { ...base, tls: { caFile: sc.tls_config!.ca_file, insecureSkipVerify: sc.tls_config!.insecure_skip_verify, tokenFile: sc.authorization!.credentials_file } };
   }
   const selector = Object.fromEntries(
@@ -84,19 +90,28 @@ function fromNative(sc: ScrapeConfig): Fingerprint {
   );
   return {
     ...base,
-    namespaces: [...sc.kubernetes_sd_configs[0].namespaces!.names],
+    namespaces: [...sc.kubernetes_sd_configs![0].namespaces!.names],
     selector,
     serviceName: keeps(relabels, '__meta_kubernetes_service_name'),
     port: keeps(relabels, '__meta_kubernetes_endpointslice_port_name'),
   };
 }
 
+/** The value a relabeling sets `label` to (a fixed replacement). */
+const setTo = (relabels: readonly SmRelabeling[], label: string): string | undefined =>
+  relabels.find((r) => r.targetLabel === label && (r.action ?? 'replace') === 'replace' && !r.sourceLabels)?.replacement;
+
 function fromServiceMonitor(sm: ServiceMonitor): Fingerprint {
-  expect(sm.spec.endpoints).toHaveLength(1);
   const e = sm.spec.endpoints[0];
   const relabels = e.relabelings ?? [];
-  const job = relabels.find((r) => r.targetLabel === 'job' && (r.action ?? 'replace') === 'replace' && !r.sourceLabels)?.replacement;
+  const job = setTo(relabels, 'job');
   const base: Fingerprint = { job: job ?? '(operator default: the Service name)', path: e.path, scheme: e.scheme, interval: e.interval, timeout: e.scrapeTimeout };
+  if (e.params?.target) {
+    // One endpoint per probed URL, each labelled like the native static target.
+    for (const p of sm.spec.endpoints) expect(setTo(p.relabelings ?? [], 'instance')).toBe(p.params!.target[0]);
+    return { ...base, probe: { module: e.params.module[0], targets: sm.spec.endpoints.map((p) => `${setTo(p.relabelings ?? [], 'service')}=${p.params!.target[0]}`) } };
+  }
+  expect(sm.spec.endpoints).toHaveLength(1);
   if (e.bearerTokenFile) {
     return { ...base, tls: { caFile: e.tlsConfig!.caFile!, insecureSkipVerify: e.tlsConfig!.insecureSkipVerify!, tokenFile: e.bearerTokenFile } };
   }
@@ -116,7 +131,8 @@ const byJob = (fps: Fingerprint[]): Record<string, Fingerprint> => Object.fromEn
 
 type TargetLabels = Record<string, string>;
 
-function relabel(labels: TargetLabels, rules: readonly NativeRelabel[]): TargetLabels | undefined {
+/** `internal`: also keep what Prometheus uses for the scrape itself (__address__, __param_*), which it drops from the series. */
+function relabel(labels: TargetLabels, rules: readonly NativeRelabel[], internal = false): TargetLabels | undefined {
   let out = { ...labels };
   for (const r of rules) {
     const value = (r.source_labels ?? []).map((l) => out[l] ?? '').join(r.separator ?? ';');
@@ -130,7 +146,7 @@ function relabel(labels: TargetLabels, rules: readonly NativeRelabel[]): TargetL
       if (result === '') delete out[r.target_label!];
     }
   }
-  return Object.fromEntries(Object.entries(out).filter(([k]) => !k.startsWith('__')));
+  return Object.fromEntries(Object.entries(out).filter(([k]) => !k.startsWith('__') || (internal && (k === '__address__' || k.startsWith('__param_')))));
 }
 
 /** The meta labels role endpointslice gives one endpoint of a pod-backed Service. */
@@ -185,6 +201,9 @@ describe('declarations', () => {
       // Jaeger v2's telemetry port (v1's admin port 14269 is gone).
       jaeger: 'http :8888 /metrics every 15s (timeout 10s)',
       logstash: 'http :9198 /metrics every 15s (timeout 10s)',
+      // The blackbox exporter: its own metrics, and the probes it runs for Prometheus (/probe, multi-target).
+      'blackbox-exporter': 'http :9115 /metrics every 15s (timeout 10s)',
+      blackbox: 'http :9115 /probe every 15s (timeout 10s)',
       kubelet: 'https :10250 /metrics every 15s (timeout 10s)',
       cadvisor: 'https :10250 /metrics/cadvisor every 15s (timeout 10s)',
     });
@@ -205,7 +224,7 @@ describe.each([...ENVIRONMENTS])('%s: scrape_configs and ServiceMonitors cannot 
     const nativeByJob = byJob(native.scrape_configs.map(fromNative));
     const smByJob = byJob(monitors.map(fromServiceMonitor));
     // Kubelet/cAdvisor ServiceMonitors are opt-in (operator stacks scrape the kubelet themselves).
-    const serviceJobs = prometheusTargets(values).filter((t) => t.kind === 'service').map((t) => t.job);
+    const serviceJobs = prometheusTargets(values).filter((t) => t.kind !== 'kubelet').map((t) => t.job);
     expect(Object.keys(smByJob).sort()).toEqual([...serviceJobs].sort());
     for (const job of serviceJobs) expect(smByJob[job]).toEqual(nativeByJob[job]);
     expect(monitors.map((m) => m.metadata.name).sort()).toEqual([...serviceJobs].sort());
@@ -225,13 +244,33 @@ describe.each([...ENVIRONMENTS])('%s: scrape_configs and ServiceMonitors cannot 
             interval: t.interval,
             timeout: t.timeout,
           }
-        : { job: t.job, path: t.path, scheme: t.scheme, interval: t.interval, timeout: t.timeout, tls: { caFile: t.caFile, insecureSkipVerify: t.insecureSkipVerify, tokenFile: t.bearerTokenFile } },
+        : t.kind === 'probe'
+          ? { job: t.job, path: t.path, scheme: t.scheme, interval: t.interval, timeout: t.timeout, probe: { module: t.module, targets: t.targets.map((p) => `${p.service}=${p.url}`) } }
+          : { job: t.job, path: t.path, scheme: t.scheme, interval: t.interval, timeout: t.timeout, tls: { caFile: t.caFile, insecureSkipVerify: t.insecureSkipVerify, tokenFile: t.bearerTokenFile } },
     );
     expect(native.scrape_configs.map(fromNative)).toEqual(declared);
   });
 
   test('every service-discovery block passes our typed check', () => {
-    for (const sc of native.scrape_configs) expect([sc.job_name, checkKubernetesSd(sc, sc.job_name)]).toEqual([sc.job_name, []]);
+    const discovered = native.scrape_configs.filter((sc) => !sc.static_configs);
+    for (const sc of discovered) expect([sc.job_name, checkKubernetesSd(sc, sc.job_name)]).toEqual([sc.job_name, []]);
+    expect(native.scrape_configs.length - discovered.length).toBe(1);
+  });
+
+  test('the probe job: each probed URL becomes the target parameter and instance, and the scrape goes to the prober', () => {
+    const probe = native.scrape_configs.find((sc) => sc.static_configs)!;
+    expect(probe.job_name).toBe(JOBS.blackboxProbe);
+    expect(probe.params).toEqual({ module: ['http_2xx'] });
+    const [cfg] = probe.static_configs!;
+    const labels = relabel({ __address__: cfg.targets[0], ...cfg.labels }, probe.relabel_configs, true)!;
+    const ns = values.namespace;
+    expect(labels).toEqual({
+      __address__: `blackbox-exporter.${ns}.svc:9115`,
+      __param_target: `http://kibana.${ns}.svc:5601/api/status`,
+      instance: `http://kibana.${ns}.svc:5601/api/status`,
+      namespace: ns,
+      service: 'kibana',
+    });
   });
 });
 

@@ -257,7 +257,7 @@ describe('RBAC: least privilege', () => {
   });
   const rulesOf = (o: Manifest): Rule[] => (o as unknown as { rules: Rule[] }).rules;
   const sdNamespaces = (c: PrometheusConfig): string[] =>
-    [...new Set(c.scrape_configs.flatMap((s) => s.kubernetes_sd_configs.flatMap((sd) => sd.namespaces?.names ?? [])))].sort();
+    [...new Set(c.scrape_configs.flatMap((s) => (s.kubernetes_sd_configs ?? []).flatMap((sd) => sd.namespaces?.names ?? [])))].sort();
 
   test('no wildcard anywhere; read-only verbs only', () => {
     const { roles, clusterRoles } = rbac(dev);
@@ -301,7 +301,7 @@ describe('RBAC: least privilege', () => {
     const r = render('prod', ['prometheus.targets.kubelet.enabled=false', 'prometheus.targets.cadvisor.enabled=false']);
     expect(rbac(r).clusterRoles).toEqual([]);
     expect(rbac(r).clusterBindings).toEqual([]);
-    expect(r.config.scrape_configs.some((s) => s.kubernetes_sd_configs.some((sd) => sd.role === 'node'))).toBe(false);
+    expect(r.config.scrape_configs.some((s) => (s.kubernetes_sd_configs ?? []).some((sd) => sd.role === 'node'))).toBe(false);
   });
 
   test('summary of the emitted RBAC (snapshot)', () => {

@@ -34,6 +34,7 @@ export type MetricSource =
   | 'postgres-exporter'
   | 'elasticsearch-exporter'
   | 'logstash-exporter'
+  | 'blackbox-exporter'
   | 'cadvisor'
   | 'kubelet'
   | 'jaeger';
@@ -171,6 +172,11 @@ export const METRICS = {
   elasticsearch_jvm_memory_max_bytes: m('elasticsearch-exporter', 'gauge', 'elasticsearch_jvm_memory_max_bytes', ['area', 'cluster', 'host', 'name'], 'JVM memory limit'),
   elasticsearch_indices_docs: m('elasticsearch-exporter', 'gauge', 'elasticsearch_indices_docs', ['cluster', 'host', 'name'], 'Documents on the node'),
   elasticsearch_indices_indexing_index_total: m('elasticsearch-exporter', 'counter', 'elasticsearch_indices_indexing_index_total', ['cluster', 'host', 'name'], 'Documents indexed'),
+  elasticsearch_slm_stats_snapshots_failed_total: m('elasticsearch-exporter', 'counter', 'elasticsearch_slm_stats_snapshots_failed_total', ['policy'], "Snapshots an SLM policy failed to take; needs the exporter's --collector.slm"),
+  elasticsearch_slm_stats_operation_mode: m('elasticsearch-exporter', 'gauge', 'elasticsearch_slm_stats_operation_mode', ['operation_mode'], '1 for the current SLM operation mode (RUNNING, STOPPING, STOPPED)'),
+  probe_success: m('blackbox-exporter', 'gauge', 'probe_success', [], '1 if the probe of the target (instance: the probed URL) succeeded'),
+  probe_duration_seconds: m('blackbox-exporter', 'gauge', 'probe_duration_seconds', [], 'How long the probe took'),
+  probe_http_status_code: m('blackbox-exporter', 'gauge', 'probe_http_status_code', [], 'HTTP status code of the probe response (0: no response)'),
   logstash_info_up: m('logstash-exporter', 'gauge', 'logstash_info_up', [], '1 while the exporter sidecar reaches the monitoring API of its Logstash'),
   elasticsearch_ilm_index_status: m('elasticsearch-exporter', 'gauge', 'elasticsearch_ilm_index_status', ['index', 'phase', 'action', 'step'], '1 for the current ILM phase/action/step of an index (step ERROR: its policy failed); needs the exporter\'s --collector.ilm'),
   elasticsearch_indices_search_query_total: m('elasticsearch-exporter', 'counter', 'elasticsearch_indices_search_query_total', ['cluster', 'host', 'name'], 'Search queries'),

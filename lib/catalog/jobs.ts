@@ -13,6 +13,10 @@ export const JOBS = {
   elasticsearchExporter: 'elasticsearch-exporter',
   jaeger: 'jaeger',
   logstash: 'logstash',
+  /** The blackbox exporter's own metrics. */
+  blackboxExporter: 'blackbox-exporter',
+  /** What the blackbox exporter probes (/probe): one target per probed URL. */
+  blackboxProbe: 'blackbox',
   kubelet: 'kubelet',
   cadvisor: 'cadvisor',
 } as const;

@@ -17,6 +17,7 @@ const SOURCE_TITLES: Readonly<Record<MetricSource, string>> = {
   'postgres-exporter': 'postgres-exporter',
   'elasticsearch-exporter': 'elasticsearch-exporter',
   'logstash-exporter': 'Logstash (kuskoman/logstash-exporter sidecar)',
+  'blackbox-exporter': 'blackbox exporter (probes of Kibana; instance: the probed URL, service: the component)',
   cadvisor: 'cAdvisor (kubelet)',
   kubelet: 'kubelet',
   jaeger: 'Jaeger',

@@ -61,6 +61,20 @@ export interface ExposedScrapeTarget {
   readonly port: ContainerPort;
   /** Its pods run on the host network: their address is the node's, which no pod selector matches. */
   readonly hostNetwork?: boolean;
+  /**
+   * A prober (the blackbox exporter): Prometheus asks it at `path` (`/probe`)
+   * to probe each of `targets` with `module` (the multi-target pattern), so
+   * every series carries the probed URL as `instance` and its component as `service`.
+   */
+  readonly probe?: { readonly module: string; readonly targets: readonly ProbedEndpoint[] };
+}
+
+/** An HTTP endpoint of a component without metrics of its own, for the blackbox exporter to probe. */
+export interface ProbedEndpoint {
+  /** The component (the `service` label of its probe series). */
+  readonly service: string;
+  /** The URL answering 200 while the component is available. */
+  readonly url: string;
 }
 
 /**
@@ -88,6 +102,8 @@ export interface MonitoringComponent extends IConstruct {
   readonly scrapeTargets: readonly ExposedScrapeTarget[];
   /** The connections it opens (its egress; the ingress of the other end when that is ours). */
   networkEdges(g: GraphContext, self: ComponentPeer): Edge[];
+  /** Endpoints to probe from outside (a component that exports no metrics saying it is up). @default none */
+  readonly probedEndpoints?: readonly ProbedEndpoint[];
 }
 
 /** What every component construct takes besides its values. */

@@ -18,6 +18,7 @@
 import { prepareConfigScript } from '../logs/prepare-config';
 import { toYaml } from '../synth/yaml';
 import { DISK_WATERMARKS, ELASTICSEARCH } from './constants';
+import { SNAPSHOTS } from './snapshots';
 import type { ElasticsearchValues } from './values';
 
 export interface ElasticsearchConfigInput {
@@ -62,6 +63,7 @@ export function elasticsearchYml({ values: v, namespace }: ElasticsearchConfigIn
     // Never let the first start generate certificates into the config folder (security is configured here explicitly).
     'xpack.security.autoconfiguration.enabled': false,
     'ingest.geoip.downloader.enabled': false,
+    ...(v.snapshots.enabled && v.snapshots.s3.endpoint ? { [`s3.client.${SNAPSHOTS.s3Client}.endpoint`]: v.snapshots.s3.endpoint } : {}),
   };
   if (v.security.enabled) {
     Object.assign(config, {

@@ -35,6 +35,8 @@ import { ValuesError } from '../values/errors';
 import { ELASTIC_PASSWORD_FILE, elasticsearchYml, MAX_MAP_COUNT, PRE_STOP_SECONDS, prepareScript, scheme, startScript } from './config';
 import { ELASTICSEARCH } from './constants';
 import { ElasticsearchValues, elasticsearchValues } from './values';
+import { SNAPSHOTS } from './snapshots';
+import { containerSecurityContext } from '../core/security';
 
 export { ELASTICSEARCH } from './constants';
 
@@ -74,7 +76,7 @@ export class Elasticsearch extends ComponentConstruct<ElasticsearchValues> {
     this.endpoint = serviceEndpoint(ELASTICSEARCH.name, this.namespace, ELASTICSEARCH.port, scheme(v));
     this.transportEndpoint = serviceEndpoint(ELASTICSEARCH.headlessService, this.namespace, ELASTICSEARCH.transportPort);
     this.services = [this.endpoint, this.transportEndpoint];
-    if (v.security.enabled) this.clientAccess = { ca: { name: v.security.tls.secretName, key: 'ca.crt' }, grafanaCredentials: v.security.grafanaCredentials };
+    if (v.security.enabled) this.clientAccess = { ca: { name: v.security.tls.secretName, key: 'ca.crt' }, credentials: v.security.clients };
     this.indexReplicas = v.indexReplicas ?? (v.replicas > 1 ? 1 : 0);
     if (this.indexReplicas > v.replicas - 1) {
       throw new ValuesError(`elasticsearch.indexReplicas: ${this.indexReplicas} replicas cannot be placed on ${v.replicas} node(s) (at most ${v.replicas - 1}): the cluster would stay yellow`);
@@ -115,6 +117,43 @@ export const elasticsearchComponent: ComponentDefinition<typeof elasticsearchVal
     return new Elasticsearch(chart, 'elasticsearch', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, podSecurityLevel: ctx.stack.podSecurity.enforce });
   },
 };
+
+/** Where the keystore init container reads the S3 credentials. */
+const S3_CREDENTIALS_DIR = '/mnt/elasticsearch/s3-credentials';
+
+/**
+ * The S3 client's credentials into the Elasticsearch keystore (config-local,
+ * where the node reads it), from the Secret's files on stdin: never in an
+ * argument, the environment or the YAML. `--force` overwrites, so a rotated
+ * Secret is taken on the next restart.
+ */
+export function keystoreScript(): string {
+  return [
+    'set -euo pipefail',
+    `cd ${ELASTICSEARCH.home}`,
+    '[ -f config/elasticsearch.keystore ] || bin/elasticsearch-keystore create',
+    ...SNAPSHOTS.keystore.map((k) => `bin/elasticsearch-keystore add --stdin --force ${k.setting} < ${S3_CREDENTIALS_DIR}/${k.secretKey}`),
+    '',
+  ].join('\n');
+}
+
+function keystoreContainer(v: ElasticsearchValues): k8s.Container {
+  return {
+    name: 'keystore',
+    image: imageRef(v.image),
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/bash', '-c', keystoreScript()],
+    env: [{ name: 'ES_TMPDIR', value: ELASTICSEARCH.tmpDir }],
+    resources: resourceRequirements({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '512Mi' } }),
+    volumeMounts: [
+      { name: 'config-local', mountPath: ELASTICSEARCH.configDir },
+      { name: 'tmp', mountPath: ELASTICSEARCH.tmpDir },
+      { name: 's3-credentials', mountPath: S3_CREDENTIALS_DIR, readOnly: true },
+    ],
+    securityContext: containerSecurityContext(),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+}
 
 const tcp = (port: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
   tcpSocket: { port: k8s.IntOrString.fromString(port) },
@@ -173,11 +212,15 @@ function statefulSet(scope: Construct, identity: AppIdentity, v: ElasticsearchVa
     });
   }
   initContainers.push(prepareConfigContainer(v.image, ELASTICSEARCH.staticConfigDir));
+  if (v.snapshots.enabled) initContainers.push(keystoreContainer(v));
   const volumes: k8s.Volume[] = [
     { name: 'config', configMap: { name: ELASTICSEARCH.configMap, defaultMode: 0o555 } },
     { name: 'config-local', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
     { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
     { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+    ...(v.snapshots.enabled
+      ? [secretFilesVolume('s3-credentials', SNAPSHOTS.keystore.map((k) => ({ ref: { name: v.snapshots.s3.credentialsSecret.name, key: k.secretKey }, path: k.secretKey })))]
+      : []),
     ...(secure
       ? [
           { name: 'certs', secret: { secretName: v.security.tls.secretName, defaultMode: 0o440 } },

@@ -6,6 +6,8 @@
 import * as z from 'zod';
 import { enabled, image, replicas, resources, secretRef, storage } from '../values/types';
 import { MAX_HEAP_BYTES } from './constants';
+import { CLIENT_SECRET_KEYS } from './users';
+import { snapshotValues } from './snapshots';
 import { JVM_SIZE, jvmSizeBytes, quantityBytes } from './quantity';
 
 /** The shared Elastic Stack version: Kibana and Logstash default to the same tag. */
@@ -54,6 +56,7 @@ export const elasticsearchValues = z
       .regex(/^[1-9]\d*[dh]$/, { message: 'expected a number of days or hours such as 30d or 12h' })
       .default('30d')
       .describe('How long log indices are kept after they roll over (the delete phase of the ILM policy the bootstrap Job installs)'),
+    snapshots: snapshotValues,
     security: z
       .strictObject({
         enabled: z
@@ -61,10 +64,16 @@ export const elasticsearchValues = z
           .default(true)
           .describe('xpack security: authentication and TLS on HTTP and transport. Off only for a throwaway dev cluster (anyone reaching the Service can read and delete every log)'),
         elasticPassword: secretRef('the password of the built-in elastic superuser (the image sets it at first start)', { name: 'elasticsearch-elastic', key: 'password' }),
-        grafanaCredentials: secretRef("the user (key username) and password (key password) Grafana's datasource reads logs with: a user with read access to pynomaly-* (grafana.datasources.elasticsearch.basicAuth overrides it)", {
-          name: 'elasticsearch-grafana',
-          key: 'username',
-        }),
+        clients: z
+          .strictObject({
+            grafana: secretRef("the user Grafana's datasource reads pynomaly-* with (role pynomaly-grafana: read, view_index_metadata)", { name: 'elasticsearch-grafana', key: CLIENT_SECRET_KEYS.username }),
+            logstash: secretRef('the user Logstash writes the pynomaly-* data streams with (role pynomaly-logstash: create_doc, create_index, auto_configure)', { name: 'logstash-elasticsearch', key: CLIENT_SECRET_KEYS.username }),
+            kibana: secretRef('the password (key password) of the built-in kibana_system user Kibana connects as (the bootstrap sets it)', { name: 'kibana-elasticsearch', key: CLIENT_SECRET_KEYS.password }),
+            monitoring: secretRef("the user the Elasticsearch exporter reads stats with (role pynomaly-monitoring: monitor, read_ilm, read_slm; monitor on indices)", { name: 'elasticsearch-monitoring', key: CLIENT_SECRET_KEYS.username }),
+            jaeger: secretRef('the user Jaeger and its index cleaner use (role pynomaly-jaeger on the jaeger-* indices)', { name: 'jaeger-elasticsearch', key: CLIENT_SECRET_KEYS.username }),
+          })
+          .prefault({})
+          .describe('The Secret (keys username and password) of each client of our Elasticsearch; the logs bootstrap creates these users and their roles, and each client reads its Secret from here'),
         tls: z
           .strictObject({
             secretName: z

@@ -9,7 +9,9 @@ import { Construct } from 'constructs';
 import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
 import { PLANNED_SERVICES } from '../catalog/services';
-import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint } from '../core/component';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, MonitoringComponent, ServiceEndpoint } from '../core/component';
+import { withClientAccess } from '../elasticsearch/client-access';
+import type { ElasticsearchClientAccess } from '../grafana';
 import { k8s } from '../core/k8s';
 import { container, httpProbe, deployment, secretFilesVolume, service } from '../core/workload';
 import { edgeTo, GraphContext } from '../network/components';
@@ -64,6 +66,9 @@ export function elasticsearchExporterArgs(v: ElasticsearchExporterValues, namesp
     `--es.uri=${elasticsearchUrl(v, namespace)}`,
     ...(v.caSecret.name ? [`--es.ca=${ELASTICSEARCH_EXPORTER.caDir}/${ELASTICSEARCH_EXPORTER.caFile}`] : []),
     '--es.timeout=10s',
+    // ILM index status (ElasticsearchIlmErrors) and SLM stats (ElasticsearchSnapshotFailures); both off by default in the exporter.
+    '--collector.ilm',
+    '--collector.slm',
   ];
 }
 
@@ -116,8 +121,12 @@ export class ElasticsearchExporter extends ComponentConstruct<ElasticsearchExpor
 export const elasticsearchExporterComponent: ComponentDefinition<typeof elasticsearchExporterValues, 'elasticsearchExporter'> = {
   key: 'elasticsearchExporter',
   values: elasticsearchExporterValues,
+  // Our Elasticsearch, when deployed with security on, says which Secrets hold the monitoring user and the CA.
+  uses: ['elasticsearch'],
   build(ctx) {
+    const access = ctx.component<MonitoringComponent & { clientAccess?: ElasticsearchClientAccess }>('elasticsearch')?.clientAccess;
+    const values = withClientAccess(ctx.values, access, 'monitoring', 'elasticsearchExporter');
     const chart = ctx.chart(ELASTICSEARCH_EXPORTER.name, ctx.identity(ELASTICSEARCH_EXPORTER.name, ELASTICSEARCH_EXPORTER.component, ctx.values.image.tag));
-    return new ElasticsearchExporter(chart, 'elasticsearch-exporter', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance });
+    return new ElasticsearchExporter(chart, 'elasticsearch-exporter', { values, namespace: ctx.namespace, instance: ctx.stack.instance });
   },
 };

@@ -29,6 +29,7 @@ import { GRAFANA } from './constants';
 import { DatasourceKey, DatasourceLinks, datasourcesProvisioning, ELASTICSEARCH_CREDENTIAL_FILES } from './datasources';
 import { DashboardFile, provisionedDashboards } from './dashboards';
 import type { SecretRef } from '../values/types';
+import type { ElasticsearchClient } from '../elasticsearch/users';
 import { GrafanaValues, grafanaValues } from './values';
 
 /** A ConfigMap's data must stay under etcd's 1 MiB object limit; keep room for metadata. */
@@ -325,8 +326,8 @@ export function elasticsearchAuth(v: GrafanaValues): { username: SecretRef; pass
 export interface ElasticsearchClientAccess {
   /** The CA of its HTTP certificate. */
   readonly ca: SecretRef;
-  /** The Secret (username, password) Grafana reads logs with, unless grafana.datasources.elasticsearch.basicAuth names one. */
-  readonly grafanaCredentials: SecretRef;
+  /** The Secret (keys username, password) of each client (elasticsearch.security.clients); Grafana's unless grafana.datasources.elasticsearch.basicAuth names one. */
+  readonly credentials: Readonly<Record<ElasticsearchClient, SecretRef>>;
 }
 
 /**
@@ -337,7 +338,7 @@ export interface ElasticsearchClientAccess {
 function withElasticsearchAccess(v: GrafanaValues, access: ElasticsearchClientAccess | undefined): GrafanaValues {
   const es = v.datasources.elasticsearch;
   if (!access || !es.enabled || es.url) return v;
-  const basicAuth = es.basicAuth.usernameSecret.name ? es.basicAuth : { ...es.basicAuth, usernameSecret: { ...es.basicAuth.usernameSecret, name: access.grafanaCredentials.name } };
+  const basicAuth = es.basicAuth.usernameSecret.name ? es.basicAuth : { ...es.basicAuth, usernameSecret: { ...es.basicAuth.usernameSecret, name: access.credentials.grafana.name } };
   const caSecret = es.caSecret.name ? es.caSecret : { name: access.ca.name, key: access.ca.key };
   return { ...v, datasources: { ...v.datasources, elasticsearch: { ...es, basicAuth, caSecret } } };
 }

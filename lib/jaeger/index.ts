@@ -9,7 +9,9 @@
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { JOBS } from '../catalog/jobs';
-import { ComponentConstruct, ComponentDefinition, ComponentProps, ServiceEndpoint } from '../core/component';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, MonitoringComponent, ServiceEndpoint } from '../core/component';
+import { withClientAccess } from '../elasticsearch/client-access';
+import type { ElasticsearchClientAccess } from '../grafana';
 import { k8s } from '../core/k8s';
 import { checksum, container, deployment, httpProbe, secretFilesVolume, service } from '../core/workload';
 import { edgeTo, GraphContext } from '../network/components';
@@ -101,8 +103,13 @@ export class Jaeger extends ComponentConstruct<JaegerValues> {
 export const jaegerComponent: ComponentDefinition<typeof jaegerValues, 'jaeger'> = {
   key: 'jaeger',
   values: jaegerValues,
+  // Our Elasticsearch, when deployed with security on, says which Secrets hold Jaeger's user and the CA.
+  uses: ['elasticsearch'],
   build(ctx) {
+    const v = ctx.values;
+    const access = v.storage === 'elasticsearch' ? ctx.component<MonitoringComponent & { clientAccess?: ElasticsearchClientAccess }>('elasticsearch')?.clientAccess : undefined;
+    const values = { ...v, elasticsearch: withClientAccess(v.elasticsearch, access, 'jaeger', 'jaeger.elasticsearch') };
     const chart = ctx.chart(JAEGER.name, ctx.identity(JAEGER.name, JAEGER.component, ctx.values.image.tag));
-    return new Jaeger(chart, 'jaeger', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance });
+    return new Jaeger(chart, 'jaeger', { values, namespace: ctx.namespace, instance: ctx.stack.instance });
   },
 };

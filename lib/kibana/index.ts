@@ -10,7 +10,7 @@
  */
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
+import { ComponentConstruct, ComponentDefinition, ComponentProps, ExposedScrapeTarget, MonitoringComponent, ProbedEndpoint, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { checksum, container, deployment, httpProbe, service } from '../core/workload';
 import type { ElasticsearchClientAccess } from '../grafana';
@@ -20,6 +20,7 @@ import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
 import { ValuesError } from '../values/errors';
 import { ENCRYPTION_KEYS, KIBANA } from './constants';
+import { CLIENT_SECRET_KEYS, KIBANA_SYSTEM_USER } from '../elasticsearch/users';
 import { KibanaValues, kibanaValues } from './values';
 
 export { KIBANA } from './constants';
@@ -31,11 +32,13 @@ export interface KibanaProps extends ComponentProps {
   readonly elasticsearch: { readonly url: string; readonly access?: ElasticsearchClientAccess };
 }
 
-const ES_ENV = { username: 'KIBANA_ES_USERNAME', password: 'KIBANA_ES_PASSWORD' } as const;
+const ES_PASSWORD_ENV = 'KIBANA_ES_PASSWORD';
 
 export class Kibana extends ComponentConstruct<KibanaValues> {
   public readonly services: readonly ServiceEndpoint[];
   public override readonly scrapeTargets: readonly ExposedScrapeTarget[] = [];
+  /** No metrics of its own: the blackbox exporter probes /api/status (KibanaDown). */
+  public readonly probedEndpoints: readonly ProbedEndpoint[];
   /** The rendered kibana.yml. */
   public readonly config: Record<string, unknown>;
   public readonly deployment: k8s.KubeDeployment;
@@ -47,6 +50,7 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
     super(scope, id, props, { ...KIBANA, job: 'kibana', targetKey: 'kibana' }, kibanaValues.parse(props.values ?? {}));
     const v = this.values;
     this.services = [this.endpoint];
+    this.probedEndpoints = [{ service: KIBANA.name, url: `${this.endpoint.url}${KIBANA.statusPath}` }];
     this.elasticsearchUrl = props.elasticsearch.url;
     const secure = props.elasticsearch.access;
     this.ownLogin = secure !== undefined;
@@ -58,8 +62,9 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
       'elasticsearch.hosts': [props.elasticsearch.url],
       ...(secure
         ? {
-            'elasticsearch.username': `\${${ES_ENV.username}}`,
-            'elasticsearch.password': `\${${ES_ENV.password}}`,
+            // The built-in user; the logs bootstrap sets its password from elasticsearch.security.clients.kibana.
+            'elasticsearch.username': KIBANA_SYSTEM_USER,
+            'elasticsearch.password': `\${${ES_PASSWORD_ENV}}`,
             'elasticsearch.ssl.certificateAuthorities': [`${KIBANA.caDir}/ca.crt`],
             'elasticsearch.ssl.verificationMode': 'full',
           }
@@ -77,10 +82,10 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
     service(this, 'service', { name: KIBANA.name, identity: this.identity, ports: [KIBANA.port] });
 
     const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-    const creds = v.elasticsearchCredentials;
+    const password = secure?.credentials.kibana;
     const env: k8s.EnvVar[] = [
       ...ENCRYPTION_KEYS.map((k) => secretEnv(k.env, v.encryptionKeys.secretName, k.secretKey)),
-      ...(secure ? [secretEnv(ES_ENV.username, creds.name!, creds.key), secretEnv(ES_ENV.password, creds.name!, 'password')] : []),
+      ...(password ? [secretEnv(ES_PASSWORD_ENV, password.name!, CLIENT_SECRET_KEYS.password)] : []),
     ];
     const port = KIBANA.port.name;
     const kibana = container({

@@ -1,7 +1,7 @@
 /** Values of Kibana (`kibana.*`). */
 import * as z from 'zod';
 import { ELASTIC_STACK_VERSION } from '../elasticsearch/values';
-import { enabled, image, replicas, resources, secretRef } from '../values/types';
+import { enabled, image, replicas, resources } from '../values/types';
 
 export const kibanaValues = z
   .strictObject({
@@ -26,10 +26,6 @@ export const kibanaValues = z
       })
       .prefault({})
       .describe('Stable encryption keys (xpack.security, xpack.encryptedSavedObjects, xpack.reporting)'),
-    elasticsearchCredentials: secretRef('the user (key username, e.g. kibana_system) and password (key password) Kibana connects to Elasticsearch with; used where its security is on', {
-      name: 'kibana-elasticsearch',
-      key: 'username',
-    }),
   })
   .prefault({})
   .describe('Kibana');

@@ -15,12 +15,15 @@
  */
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import type { ComponentDefinition, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
+import type { BuildContext, ComponentDefinition, ExposedScrapeTarget, MonitoringComponent, ServiceEndpoint } from '../core/component';
+import type { Jaeger } from '../jaeger';
 import { k8s } from '../core/k8s';
 import { AppIdentity, Labels, selectorLabels } from '../core/labels';
 import { checksum, container, job, secretFilesVolume } from '../core/workload';
 import type { ElasticsearchClientAccess } from '../grafana';
-import { bootstrapRequests } from '../logs/bootstrap-requests';
+import { BootstrapRequest, bootstrapRequests } from '../logs/bootstrap-requests';
+import { CLIENT_SECRET_KEYS, clientRoles, ELASTICSEARCH_CLIENTS, ElasticsearchClient, KIBANA_SYSTEM_USER, roleName, userBody } from '../elasticsearch/users';
+import { repositoryBody, slmPolicyBody, SNAPSHOTS, SnapshotValues } from '../elasticsearch/snapshots';
 import { edgeTo, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { ValuesError } from '../values/errors';
@@ -52,13 +55,56 @@ export interface LogsBootstrapProps {
   readonly namespace: string;
   readonly identity: AppIdentity;
   readonly values: LogsBootstrapValues;
-  readonly elasticsearch: { readonly url: string; readonly access?: ElasticsearchClientAccess; readonly elasticPassword?: SecretRef; readonly retention: string; readonly replicas: number };
+  readonly elasticsearch: {
+    readonly url: string;
+    readonly access?: ElasticsearchClientAccess;
+    readonly elasticPassword?: SecretRef;
+    readonly retention: string;
+    readonly replicas: number;
+    /** Snapshots (repository and SLM policy), when on. @default off */
+    readonly snapshots?: SnapshotValues;
+  };
+  /** The clients that connect (their users and roles are created where security is on). @default none */
+  readonly clients?: readonly ElasticsearchClient[];
+  /** Jaeger's index prefix (its role's indices). @default jaeger */
+  readonly jaegerIndexPrefix?: string;
   /** Kibana's URL, when it is deployed (data views are skipped without it). */
   readonly kibanaUrl?: string;
 }
 
+/** Placeholder of a user's name in a request path (the Job reads it from the Secret file). */
+export const USERNAME_PLACEHOLDER = '{username}';
+
+/** Where a client's Secret files are mounted in the Job. */
+export function clientFiles(client: ElasticsearchClient): { username: string; password: string } {
+  return { username: `${LOGS_BOOTSTRAP.credentialsDir}/${client}-username`, password: `${LOGS_BOOTSTRAP.credentialsDir}/${client}-password` };
+}
+
+/** Roles and users of the clients (PUT: idempotent, a rotated password is set again); Kibana's built-in user only gets its password. */
+export function securityRequests(clients: readonly ElasticsearchClient[], jaegerIndexPrefix: string): BootstrapRequest[] {
+  const roles = clientRoles({ jaegerIndexPrefix });
+  return clients.flatMap((c): BootstrapRequest[] => {
+    const files = clientFiles(c);
+    if (c === 'kibana') {
+      return [{ target: 'elasticsearch', method: 'POST', path: `/_security/user/${KIBANA_SYSTEM_USER}/_password`, file: 'password-kibana.json', body: {}, secret: { passwordFile: files.password } }];
+    }
+    return [
+      { target: 'elasticsearch', method: 'PUT', path: `/_security/role/${roleName(c)}`, file: `role-${c}.json`, body: roles[c] },
+      { target: 'elasticsearch', method: 'PUT', path: `/_security/user/${USERNAME_PLACEHOLDER}`, file: `user-${c}.json`, body: userBody(c), secret: { passwordFile: files.password, usernameFile: files.username } },
+    ];
+  });
+}
+
+/** The S3 repository, then the SLM policy that snapshots into it. */
+export function snapshotRequests(v: SnapshotValues): BootstrapRequest[] {
+  return [
+    { target: 'elasticsearch', method: 'PUT', path: `/_snapshot/${SNAPSHOTS.repository}`, file: 'snapshot-repository.json', body: repositoryBody(v) },
+    { target: 'elasticsearch', method: 'PUT', path: `/_slm/policy/${SNAPSHOTS.policy}`, file: 'slm-policy.json', body: slmPolicyBody(v) },
+  ];
+}
+
 /** The script: wait for each target, then send each request; any answer but 2xx fails the pod. */
-export function bootstrapScript(requests: ReturnType<typeof bootstrapRequests>, opts: { secure: boolean; kibana: boolean }): string {
+export function bootstrapScript(requests: readonly BootstrapRequest[], opts: { secure: boolean; kibana: boolean }): string {
   const auth = opts.secure
     ? `  printf 'user = "elastic:%s"\\n' "$(cat ${LOGS_BOOTSTRAP.credentialsDir}/elastic-password)" | curl -sS --max-time 30 --cacert ${LOGS_BOOTSTRAP.credentialsDir}/ca.crt -K - "$@"`
     : '  curl -sS --max-time 30 "$@"';
@@ -81,8 +127,23 @@ export function bootstrapScript(requests: ReturnType<typeof bootstrapRequests>, 
     `  code=$(call -X "$2" -H 'Content-Type: application/json' -H 'kbn-xsrf: pynomaly-monitoring' --data-binary "@${LOGS_BOOTSTRAP.requestsDir}/$4" -o /tmp/answer -w "%{http_code}" "$1$3")`,
     '  case "$code" in 2??) echo "$2 $3: HTTP $code" ;; *) echo "$2 $3: HTTP $code"; cat /tmp/answer; echo; exit 1 ;; esac',
     '}',
+    // A request whose body gets a password from a Secret file, spliced in as the first field (JSON-escaped), sent from a pipe.
+    'send_secret() {',
+    '  pw=$(cat "$5")',
+    '  case "$pw" in *[[:cntrl:]]*) echo "$5: a password with control characters cannot be sent"; exit 1 ;; esac',
+    `  esc=$(printf '%s' "$pw" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g')`,
+    `  rest=$(tr -d '\\n' < "${LOGS_BOOTSTRAP.requestsDir}/$4"); rest="\${rest#\\{}"; sep=,; [ "\${rest// /}" = "}" ] && sep=`,
+    `  code=$(call -X "$2" -H 'Content-Type: application/json' --data-binary @<(printf '{"password":"%s"%s%s' "$esc" "$sep" "$rest") -o /tmp/answer -w "%{http_code}" "$1$3")`,
+    '  case "$code" in 2??) echo "$2 $3: HTTP $code" ;; *) echo "$2 $3: HTTP $code"; cat /tmp/answer; echo; exit 1 ;; esac',
+    '}',
     'wait_for elasticsearch "$ELASTICSEARCH_URL/_cluster/health?wait_for_status=yellow&timeout=5s"',
-    ...requests.filter((r) => r.target === 'elasticsearch').map((r) => `send "$ELASTICSEARCH_URL" ${r.method} ${r.path} ${r.file}`),
+    ...requests
+      .filter((r) => r.target === 'elasticsearch')
+      .map((r) =>
+        r.secret
+          ? `send_secret "$ELASTICSEARCH_URL" ${r.method} ${r.secret.usernameFile ? r.path.replace(USERNAME_PLACEHOLDER, `"$(cat ${r.secret.usernameFile})"`) : r.path} ${r.file} ${r.secret.passwordFile}`
+          : `send "$ELASTICSEARCH_URL" ${r.method} ${r.path} ${r.file}`,
+      ),
   ];
   if (opts.kibana) {
     lines.push('wait_for kibana "$KIBANA_URL/api/status"', ...requests.filter((r) => r.target === 'kibana').map((r) => `send "$KIBANA_URL" ${r.method} ${r.path} ${r.file}`));
@@ -97,7 +158,7 @@ export class LogsBootstrap extends Construct implements MonitoringComponent {
   public readonly podSelector: Labels;
   public readonly services: readonly ServiceEndpoint[] = [];
   public readonly scrapeTargets: readonly ExposedScrapeTarget[] = [];
-  public readonly requests: ReturnType<typeof bootstrapRequests>;
+  public readonly requests: readonly BootstrapRequest[];
   public readonly job: k8s.KubeJob;
   private readonly props: LogsBootstrapProps;
 
@@ -108,7 +169,12 @@ export class LogsBootstrap extends Construct implements MonitoringComponent {
     this.podSelector = selectorLabels(props.identity);
     const es = props.elasticsearch;
     const secure = Boolean(es.access);
-    this.requests = bootstrapRequests({ retention: es.retention, replicas: es.replicas });
+    const clients = secure ? (props.clients ?? []) : [];
+    this.requests = [
+      ...(clients.length ? securityRequests(clients, props.jaegerIndexPrefix ?? 'jaeger') : []),
+      ...bootstrapRequests({ retention: es.retention, replicas: es.replicas }),
+      ...(es.snapshots?.enabled ? snapshotRequests(es.snapshots) : []),
+    ];
     const data: Record<string, string> = Object.fromEntries(this.requests.map((r) => [r.file, JSON.stringify(r.body, null, 2) + '\n']));
     data['bootstrap.sh'] = bootstrapScript(this.requests, { secure, kibana: props.kibanaUrl !== undefined });
     const digest = checksum(data).slice(0, 10);
@@ -149,6 +215,14 @@ export class LogsBootstrap extends Construct implements MonitoringComponent {
                 secretFilesVolume('credentials', [
                   { ref: es.elasticPassword!, path: 'elastic-password' },
                   { ref: es.access!.ca, path: 'ca.crt' },
+                  ...clients.flatMap((c) => {
+                    const name = es.access!.credentials[c].name;
+                    const files = clientFiles(c);
+                    return [
+                      ...(c === 'kibana' ? [] : [{ ref: { name, key: CLIENT_SECRET_KEYS.username }, path: basename(files.username) }]),
+                      { ref: { name, key: CLIENT_SECRET_KEYS.password }, path: basename(files.password) },
+                    ];
+                  }),
                 ]),
               ]
             : []),
@@ -165,18 +239,21 @@ export class LogsBootstrap extends Construct implements MonitoringComponent {
   }
 }
 
+const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
 interface ElasticsearchLike extends MonitoringComponent {
   readonly endpoint: ServiceEndpoint;
   readonly clientAccess?: ElasticsearchClientAccess;
   readonly indexReplicas: number;
-  readonly values: { readonly logRetention: string; readonly security: { readonly elasticPassword: SecretRef } };
+  readonly values: { readonly logRetention: string; readonly security: { readonly elasticPassword: SecretRef }; readonly snapshots: SnapshotValues };
 }
 
 /** The registry entry. */
 export const logsBootstrapComponent: ComponentDefinition<typeof logsBootstrapValues, 'logsBootstrap'> = {
   key: 'logsBootstrap',
   values: logsBootstrapValues,
-  uses: ['elasticsearch', 'kibana'],
+  // Every client of our Elasticsearch, to create the users of those deployed.
+  uses: ['elasticsearch', 'kibana', 'grafana', 'logstash', 'elasticsearchExporter', 'jaeger'],
   build(ctx) {
     const es = ctx.component<ElasticsearchLike>('elasticsearch');
     if (!es) throw new ValuesError('logsBootstrap.enabled: the bootstrap installs into our Elasticsearch, which elasticsearch.enabled=false switches off; set logsBootstrap.enabled=false too');
@@ -187,8 +264,26 @@ export const logsBootstrapComponent: ComponentDefinition<typeof logsBootstrapVal
       namespace: ctx.namespace,
       identity,
       values: ctx.values,
-      elasticsearch: { url: es.endpoint.url, access: es.clientAccess, elasticPassword: es.values.security.elasticPassword, retention: es.values.logRetention, replicas: es.indexReplicas },
+      elasticsearch: { url: es.endpoint.url, access: es.clientAccess, elasticPassword: es.values.security.elasticPassword, retention: es.values.logRetention, replicas: es.indexReplicas, snapshots: es.values.snapshots },
       kibanaUrl: kibana?.endpoint.url,
+      clients: deployedClients(ctx),
+      jaegerIndexPrefix: ctx.component<Jaeger>('jaeger')?.values.elasticsearch.indexPrefix,
     });
   },
 };
+
+/** The clients of our Elasticsearch that are deployed and use it with credentials. */
+function deployedClients(ctx: BuildContext<LogsBootstrapValues>): ElasticsearchClient[] {
+  const on = (key: string) => ctx.component(key) !== undefined;
+  const grafana = ctx.component<MonitoringComponent & { values: { datasources: { elasticsearch: { enabled: boolean; url?: string } } } }>('grafana');
+  const jaeger = ctx.component<Jaeger>('jaeger');
+  const exporter = ctx.component<MonitoringComponent & { values: { url?: string } }>('elasticsearchExporter');
+  const used: Record<ElasticsearchClient, boolean> = {
+    grafana: Boolean(grafana && grafana.values.datasources.elasticsearch.enabled && !grafana.values.datasources.elasticsearch.url),
+    logstash: on('logstash'),
+    kibana: on('kibana'),
+    monitoring: Boolean(exporter && !exporter.values.url),
+    jaeger: Boolean(jaeger && jaeger.values.storage === 'elasticsearch' && !jaeger.values.elasticsearch.url),
+  };
+  return ELASTICSEARCH_CLIENTS.filter((c) => used[c]);
+}

@@ -101,8 +101,18 @@ export function dataView(family: IndexFamily): DataViewBody {
   };
 }
 
+/** One request of the Job; `secret`: its body gets a password (and its path a user name) from mounted Secret files at run time. */
+export interface BootstrapRequest {
+  readonly target: 'elasticsearch' | 'kibana';
+  readonly method: 'PUT' | 'POST';
+  readonly path: string;
+  readonly file: string;
+  readonly body: unknown;
+  readonly secret?: { readonly passwordFile: string; readonly usernameFile?: string };
+}
+
 /** Every request, in the order the Job sends them. */
-export function bootstrapRequests(o: BootstrapOptions): { target: 'elasticsearch' | 'kibana'; method: 'PUT' | 'POST'; path: string; file: string; body: unknown }[] {
+export function bootstrapRequests(o: BootstrapOptions): BootstrapRequest[] {
   return [
     { target: 'elasticsearch', method: 'PUT', path: `/_ilm/policy/${ILM_POLICY_NAME}`, file: 'ilm-policy.json', body: ilmPolicy(o) },
     ...INDEX_FAMILIES.map((f) => ({ target: 'elasticsearch' as const, method: 'PUT' as const, path: `/_index_template/pynomaly-${f}`, file: `template-${f}.json`, body: indexTemplate(f, o) })),

@@ -12,8 +12,8 @@
  * /tmp are volumes.
  *
  * Credentials: Logstash reads ${ES_USER}/${ES_PASSWORD} from its environment
- * (its config language has no file reference); both come from a Secret by
- * secretKeyRef, never from the YAML.
+ * (its config language has no file reference); both come by secretKeyRef from
+ * the Secret our Elasticsearch declares for it (elasticsearch.security.clients.logstash).
  */
 import { Construct } from 'constructs';
 import * as z from 'zod';
@@ -28,6 +28,7 @@ import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
 import { ValuesError } from '../values/errors';
 import { LOGSTASH, LOGSTASH_INPUTS } from './constants';
+import { CLIENT_SECRET_KEYS } from '../elasticsearch/users';
 import { PIPELINE_ENV, renderPipeline } from './pipeline';
 import { LogstashValues, logstashValues } from './values';
 
@@ -127,13 +128,13 @@ export const logstashComponent: ComponentDefinition<typeof logstashValues, 'logs
 
 function logstashDeployment(scope: Construct, identity: AppIdentity, v: LogstashValues, es: LogstashTarget, configChecksum: string): k8s.KubeDeployment {
   const api = LOGSTASH.apiPort.name;
-  const creds = v.elasticsearchCredentials;
+  const creds = es.access?.credentials.logstash;
   const env: k8s.EnvVar[] = [
     { name: 'LS_JAVA_OPTS', value: `-Xms${v.heap} -Xmx${v.heap}` },
     ...(es.access
       ? [
-          { name: PIPELINE_ENV.user, valueFrom: { secretKeyRef: { name: creds.name!, key: creds.key } } },
-          { name: PIPELINE_ENV.password, valueFrom: { secretKeyRef: { name: creds.name!, key: 'password' } } },
+          { name: PIPELINE_ENV.user, valueFrom: { secretKeyRef: { name: creds!.name!, key: CLIENT_SECRET_KEYS.username } } },
+          { name: PIPELINE_ENV.password, valueFrom: { secretKeyRef: { name: creds!.name!, key: CLIENT_SECRET_KEYS.password } } },
         ]
       : []),
   ];

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { ELASTIC_STACK_VERSION } from '../elasticsearch/values';
 import { JVM_SIZE, jvmSizeBytes, quantityBytes } from '../elasticsearch/quantity';
-import { dnsLabel, enabled, image, resources, secretRef, storage } from '../values/types';
+import { dnsLabel, enabled, image, resources, storage } from '../values/types';
 
 export const logstashValues = z
   .strictObject({
@@ -29,10 +29,6 @@ export const logstashValues = z
       .array(z.strictObject({ namespace: dnsLabel.describe('Namespace of the log shippers'), podSelector: z.record(z.string(), z.string()).default({}).describe('Labels of the shippers (empty: every pod there)') }))
       .default([{ namespace: 'pynomaly', podSelector: {} }])
       .describe('Who may send logs to the inputs (NetworkPolicy ingress): the application and its shippers'),
-    elasticsearchCredentials: secretRef('the user (key username) and password (key password) Logstash writes pynomaly-* indices with; used where our Elasticsearch has security on', {
-      name: 'logstash-elasticsearch',
-      key: 'username',
-    }),
   })
   .superRefine((v, ctx) => {
     const limit = quantityBytes(v.resources.limits.memory);

@@ -17,7 +17,7 @@ import type { IConstruct } from 'constructs';
 import type { MonitoringComponent } from '../core/component';
 import type { Values } from '../values/schema';
 import type { PrometheusConfig } from '../prometheus/config';
-import type { ScrapeTarget, ServiceTarget } from '../prometheus/targets';
+import type { ProbeTarget, ScrapeTarget, ServiceTarget } from '../prometheus/targets';
 import {
   AddressPeer,
   atHost,
@@ -93,7 +93,7 @@ export function prometheusEdges(g: GraphContext, self: ComponentPeer, config: Pr
       edges.push({ from: clientPeer(client), to: self, ports: [tcp(federation.port)], why: 'federation: GET /federate (prometheus.federation.allowedFrom)' });
     }
   }
-  if (config.scrape_configs.some((sc) => sc.kubernetes_sd_configs.length > 0)) {
+  if (config.scrape_configs.some((sc) => (sc.kubernetes_sd_configs ?? []).length > 0)) {
     edges.push({ from: self, to: g.apiServer, ports: g.values.networkPolicies.apiServer.ports.map(tcp), why: 'Kubernetes service discovery (kubernetes_sd_configs)' });
   }
   for (const am of config.alerting?.alertmanagers ?? []) {
@@ -110,17 +110,17 @@ export function prometheusEdges(g: GraphContext, self: ComponentPeer, config: Pr
  * the destination pod's container port name, which need not be the same.
  */
 function scrapeEdges(g: GraphContext, self: ComponentPeer, t: ScrapeTarget): Edge[] {
-  const why = `scrape job ${t.job} (${t.path})`;
+  const why = t.kind === 'probe' ? `scrape job ${t.job} (${t.path}: the prober probes ${t.targets.map((p) => p.service).join(', ')})` : `scrape job ${t.job} (${t.path})`;
   const ports = [tcp(t.port.port)];
   if (t.kind === 'kubelet') return [{ from: self, to: g.nodes, ports, why }];
   const edges: Edge[] = [{ from: self, to: targetPeer(g, t), ports, why }];
   // On the host network its address is the node's, which no pod selector matches.
-  if (t.hostNetwork) edges.push({ from: self, to: g.nodes, ports, why: `${why}, when on the host network` });
+  if (t.kind === 'service' && t.hostNetwork) edges.push({ from: self, to: g.nodes, ports, why: `${why}, when on the host network` });
   return edges;
 }
 
 /** Our component when the target is one of our Services, else the pods its Services select. */
-export function targetPeer(g: GraphContext, t: ServiceTarget): Peer {
+export function targetPeer(g: GraphContext, t: ServiceTarget | ProbeTarget): Peer {
   const ours = t.serviceName && t.namespaces.length === 1 ? g.resolver.services.get(serviceKey(t.serviceName, t.namespaces[0])) : undefined;
   if (ours) return ours;
   // The pods are assumed to carry their Service's labels (the convention of every chart we scrape).

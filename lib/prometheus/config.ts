@@ -4,7 +4,7 @@
  */
 import { PROMETHEUS } from './constants';
 import { RemoteWriteConfig, remoteWriteConfigs } from './remote-write';
-import { checkKubernetesSd } from './kubernetes-sd';
+import { checkKubernetesSd, checkRelabel } from './kubernetes-sd';
 import { ScrapeConfig, scrapeConfig } from './scrape-config';
 import { ScrapeTarget } from './targets';
 import type { PrometheusValues } from './values';
@@ -71,6 +71,12 @@ export function checkPrometheusConfig(config: PrometheusConfig): string[] {
   for (const sc of config.scrape_configs) {
     if (seen.has(sc.job_name)) errors.push(`job ${sc.job_name} is declared twice`);
     seen.add(sc.job_name);
+    if (sc.static_configs) {
+      // Static targets (probed URLs): the relabel rules are checked without meta labels.
+      if (sc.kubernetes_sd_configs?.length) errors.push(`job ${sc.job_name} mixes static and Kubernetes targets`);
+      sc.relabel_configs.forEach((r, i) => errors.push(...checkRelabel(r, [], `scrape_configs[${sc.job_name}]: relabel_configs[${i}]`)));
+      continue;
+    }
     errors.push(...checkKubernetesSd(sc, `scrape_configs[${sc.job_name}]`));
   }
   return errors;

@@ -55,7 +55,7 @@ export function discoveryAccess(config: PrometheusConfig, targets: readonly Scra
   const byNamespace = new Map<string, { group: string; resource: string }[]>();
   const cluster: { group: string; resource: string }[] = [];
   for (const sc of config.scrape_configs) {
-    for (const sd of sc.kubernetes_sd_configs) {
+    for (const sd of sc.kubernetes_sd_configs ?? []) {
       if (!isNamespacedRole(sd.role)) {
         cluster.push(...WATCHED[sd.role]);
         continue;

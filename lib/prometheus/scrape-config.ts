@@ -3,8 +3,8 @@
  * declarations (targets.ts).
  */
 import { KubernetesSdConfig } from './kubernetes-sd';
-import { copyLabel, keepEqual, NativeRelabel, Relabel, sanitizeLabelName, toNative } from './relabel';
-import { KubeletTarget, Scheme, ScrapeTarget, ServiceTarget } from './targets';
+import { copyLabel, keepEqual, NativeRelabel, Relabel, sanitizeLabelName, setLabel, toNative } from './relabel';
+import { KubeletTarget, ProbeTarget, Scheme, ScrapeTarget, ServiceTarget } from './targets';
 
 export interface ScrapeConfig {
   readonly job_name: string;
@@ -14,7 +14,11 @@ export interface ScrapeConfig {
   readonly scheme: Scheme;
   readonly authorization?: { readonly type: 'Bearer'; readonly credentials_file: string };
   readonly tls_config?: { readonly ca_file: string; readonly insecure_skip_verify: boolean };
-  readonly kubernetes_sd_configs: readonly KubernetesSdConfig[];
+  /** URL parameters of every scrape (a prober's `module`). */
+  readonly params?: Readonly<Record<string, readonly string[]>>;
+  /** Absent where the targets are static (probed URLs). */
+  readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
+  readonly static_configs?: readonly { readonly targets: readonly string[]; readonly labels?: Readonly<Record<string, string>> }[];
   readonly relabel_configs: readonly NativeRelabel[];
 }
 
@@ -39,7 +43,34 @@ export const KUBELET_TARGET_LABELS = {
 export const PORT_NAME_LABEL = '__meta_kubernetes_endpointslice_port_name';
 
 export function scrapeConfig(target: ScrapeTarget): ScrapeConfig {
+  if (target.kind === 'probe') return probeScrapeConfig(target);
   return target.kind === 'service' ? serviceScrapeConfig(target) : kubeletScrapeConfig(target);
+}
+
+/** The label a probe series names its component with. */
+export const PROBE_SERVICE_LABEL = 'service';
+
+/**
+ * The multi-target pattern: each probed URL is a static target (with its
+ * component as `service`); relabelling passes it to the prober as `target`,
+ * keeps it as `instance`, and sends the scrape to the prober.
+ */
+export function probeRelabels(proberAddress: string): Relabel[] {
+  return [
+    { sourceLabels: ['__address__'], targetLabel: '__param_target', action: 'replace' },
+    copyLabel('__param_target', 'instance'),
+    setLabel('__address__', proberAddress),
+  ];
+}
+
+function probeScrapeConfig(t: ProbeTarget): ScrapeConfig {
+  return {
+    ...scrapeSettings(t),
+    params: { module: [t.module] },
+    // namespace: the prober's, as endpoint discovery labels every other job's series.
+    static_configs: t.targets.map((p) => ({ targets: [p.url], labels: { namespace: t.namespaces[0], [PROBE_SERVICE_LABEL]: p.service } })),
+    relabel_configs: probeRelabels(t.proberAddress).map(toNative),
+  };
 }
 
 /** Keep rules that select a service target's endpoints: Service labels, Service name, port name. */
@@ -73,7 +104,7 @@ function serviceScrapeConfig(t: ServiceTarget): ScrapeConfig {
 }
 
 /** What every job states the same way: name, interval, timeout, path and scheme. */
-function scrapeSettings(t: ServiceTarget | KubeletTarget): Pick<ScrapeConfig, 'job_name' | 'scrape_interval' | 'scrape_timeout' | 'metrics_path' | 'scheme'> {
+function scrapeSettings(t: ScrapeTarget): Pick<ScrapeConfig, 'job_name' | 'scrape_interval' | 'scrape_timeout' | 'metrics_path' | 'scheme'> {
   return { job_name: t.job, scrape_interval: t.interval, scrape_timeout: t.timeout, metrics_path: t.path, scheme: t.scheme };
 }
 

@@ -20,8 +20,8 @@ import {
   ServiceMonitorSpecEndpointsScheme,
 } from '../../imports/monitoring.coreos.com';
 import { Relabel, copyLabel, setLabel } from './relabel';
-import { SERVICE_TARGET_LABELS, serviceNameKeep } from './scrape-config';
-import { KubeletTarget, OPERATOR_KUBELET_SERVICE, ScrapeTarget, ServiceTarget } from './targets';
+import { PROBE_SERVICE_LABEL, SERVICE_TARGET_LABELS, serviceNameKeep } from './scrape-config';
+import { KubeletTarget, OPERATOR_KUBELET_SERVICE, ProbeTarget, ScrapeTarget, ServiceTarget } from './targets';
 
 export interface ServiceMonitorOptions {
   /** Extra labels, for the operator Prometheus' serviceMonitorSelector. */
@@ -35,6 +35,7 @@ export function serviceMonitorSpecs(targets: readonly ScrapeTarget[], opts: Pick
   const specs = new Map<string, ServiceMonitorSpec>();
   for (const t of targets) {
     if (t.kind === 'service') specs.set(t.job, serviceSpec(t));
+    else if (t.kind === 'probe') specs.set(t.job, probeSpec(t));
     else if (opts.includeKubelet) specs.set(t.job, kubeletSpec(t));
   }
   return specs;
@@ -59,6 +60,24 @@ function serviceSpec(t: ServiceTarget): ServiceMonitorSpec {
     selector: { matchLabels: { ...t.selector } },
     namespaceSelector: { matchNames: [...t.namespaces] },
     endpoints: [{ ...endpoint(t), port: t.port.name, relabelings: relabels.map(toRelabeling) }],
+  };
+}
+
+/**
+ * A probe job without the Probe CRD: the prober's Service, one endpoint per
+ * probed URL whose `target` parameter is that URL, labelled as the native
+ * job labels it (instance: the URL, service: the probed component).
+ */
+function probeSpec(t: ProbeTarget): ServiceMonitorSpec {
+  return {
+    selector: { matchLabels: { ...t.selector } },
+    namespaceSelector: { matchNames: [...t.namespaces] },
+    endpoints: t.targets.map((p) => ({
+      ...endpoint(t),
+      port: t.port.name,
+      params: { module: [t.module], target: [p.url] },
+      relabelings: [serviceNameKeep(t.serviceName), setLabel('job', t.job), setLabel('instance', p.url), setLabel(PROBE_SERVICE_LABEL, p.service)].map(toRelabeling),
+    })),
   };
 }
 

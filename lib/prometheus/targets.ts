@@ -16,7 +16,7 @@
  */
 import { JOBS, JobName } from '../catalog/jobs';
 import { PLANNED_SERVICES } from '../catalog/services';
-import type { ExposedScrapeTarget } from '../core/component';
+import type { ExposedScrapeTarget, ProbedEndpoint } from '../core/component';
 import { type Labels as CoreLabels } from '../core/labels';
 import { ContainerPort } from '../core/workload';
 import type { Values } from '../values/schema';
@@ -71,7 +71,26 @@ export interface KubeletTarget extends TargetCommon {
   readonly insecureSkipVerify: boolean;
 }
 
-export type ScrapeTarget = ServiceTarget | KubeletTarget;
+/**
+ * Endpoints probed through a prober (the blackbox exporter's `/probe`): the
+ * multi-target pattern. The probed URLs are static targets; relabelling turns
+ * each into the `target` parameter and `instance`, and sends the scrape to the
+ * prober's Service (`proberAddress`). Selector, Service and port are the
+ * prober's: what Prometheus connects to.
+ */
+export interface ProbeTarget extends TargetCommon {
+  readonly kind: 'probe';
+  readonly module: string;
+  readonly targets: readonly ProbedEndpoint[];
+  /** `<service>.<namespace>.svc:<port>` of the prober. */
+  readonly proberAddress: string;
+  readonly namespaces: readonly string[];
+  readonly selector: Labels;
+  readonly serviceName: string;
+  readonly port: ContainerPort;
+}
+
+export type ScrapeTarget = ServiceTarget | KubeletTarget | ProbeTarget;
 
 /**
  * The Service the Prometheus Operator maintains for the kubelets
@@ -194,22 +213,12 @@ function resolveExposed(values: Values, t: ExposedScrapeTarget): ScrapeTarget[] 
   const tv = targetValues(values, t.key) ?? { enabled: true };
   if (!tv.enabled) return [];
   const { interval, timeout } = timing(values.prometheus, tv);
-  return [
-    {
-      key: t.key,
-      job: t.job,
-      path: t.path,
-      interval,
-      timeout,
-      kind: 'service',
-      scheme: 'http',
-      namespaces: [t.namespace],
-      selector: t.selector,
-      serviceName: t.serviceName,
-      port: t.port,
-      ...(t.hostNetwork ? { hostNetwork: true } : {}),
-    },
-  ];
+  const common = { key: t.key, job: t.job, path: t.path, interval, timeout, scheme: 'http' as const, namespaces: [t.namespace], selector: t.selector, serviceName: t.serviceName, port: t.port };
+  if (t.probe) {
+    if (!t.probe.targets.length) return [];
+    return [{ ...common, kind: 'probe', module: t.probe.module, targets: t.probe.targets, proberAddress: `${t.serviceName}.${t.namespace}.svc:${t.port.port}` }];
+  }
+  return [{ ...common, kind: 'service', ...(t.hostNetwork ? { hostNetwork: true } : {}) }];
 }
 
 function resolveDeclaration(values: Values, key: OutsideKey, decl: Declaration, tv: { interval?: string; timeout?: string }): ScrapeTarget {

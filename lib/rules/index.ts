@@ -5,7 +5,8 @@
  * PrometheusRule for an Operator-managed Prometheus. Both carry the same groups.
  */
 import { Construct } from 'constructs';
-import { ComponentDefinition } from '../core/component';
+import { ComponentDefinition, MonitoringComponent, ProbedEndpoint } from '../core/component';
+import { SERVICES } from './jobs';
 import { toYaml } from '../synth/yaml';
 import type { z } from 'zod';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
@@ -52,6 +53,11 @@ export const PROMETHEUS_RULE = {
 export interface RuleInputs {
   readonly rules: RulesValues;
   readonly alertmanager: { readonly enabled: boolean };
+  /** Kibana deployed and the blackbox exporter probing it: KibanaDown. @default both off */
+  readonly kibana?: { readonly enabled: boolean };
+  readonly blackboxExporter?: { readonly enabled: boolean };
+  /** Our Elasticsearch takes snapshots: ElasticsearchSnapshotFailures. @default off */
+  readonly elasticsearch?: { readonly enabled: boolean; readonly snapshots: { readonly enabled: boolean } };
 }
 
 function definitions(id: GroupId, values: RuleInputs): AlertRule[] {
@@ -62,7 +68,10 @@ function definitions(id: GroupId, values: RuleInputs): AlertRule[] {
     case 'infrastructure':
       return infrastructureRules(v);
     case 'datastores':
-      return datastoreRules(v);
+      return datastoreRules(v, {
+        kibanaProbed: Boolean(values.kibana?.enabled && values.blackboxExporter?.enabled),
+        snapshots: Boolean(values.elasticsearch?.enabled && values.elasticsearch.snapshots.enabled),
+      });
     case 'monitoring':
       return monitoringRules(v, { alertmanagerDeployed: values.alertmanager.enabled });
     case 'changes':
@@ -134,7 +143,9 @@ export class AlertRules extends Construct {
   public constructor(scope: Construct, id: string, props: AlertRulesProps = {}) {
     super(scope, id);
     this.values = rulesValues.parse(props.values ?? {});
-    const inputs: RuleInputs = { rules: this.values, alertmanager: { enabled: props.alertmanagerDeployed ?? false } };
+    const kibanaProbed = { enabled: props.kibanaProbed ?? false };
+    const elasticsearch = { enabled: props.snapshotsEnabled ?? false, snapshots: { enabled: props.snapshotsEnabled ?? false } };
+    const inputs: RuleInputs = { rules: this.values, alertmanager: { enabled: props.alertmanagerDeployed ?? false }, kibana: kibanaProbed, blackboxExporter: kibanaProbed, elasticsearch };
     this.files = ruleFiles(inputs);
     this.groups = nativeGroups(inputs);
   }
@@ -145,17 +156,24 @@ export interface AlertRulesProps {
   readonly values?: NonNullable<z.input<typeof rulesValues>>;
   /** Whether our Alertmanager runs (adds the rules about its own health). @default false */
   readonly alertmanagerDeployed?: boolean;
+  /** Whether the blackbox exporter probes Kibana (adds KibanaDown). @default false */
+  readonly kibanaProbed?: boolean;
+  /** Whether our Elasticsearch takes snapshots (adds ElasticsearchSnapshotFailures). @default false */
+  readonly snapshotsEnabled?: boolean;
 }
 
 /** The registry entry: rules have no pods; Prometheus reads their files. */
 export const rulesComponent: ComponentDefinition<typeof rulesValues, 'rules'> = {
   key: 'rules',
   values: rulesValues,
-  uses: ['alertmanager'],
+  uses: ['alertmanager', 'blackboxExporter', 'elasticsearch'],
   // Switched off, it still holds the thresholds Grafana's dashboards restate (and no rule file).
   renderWhenDisabled: true,
   build(ctx) {
-    const rules = new AlertRules(ctx.scope, 'rules', { values: ctx.values, alertmanagerDeployed: ctx.component('alertmanager') !== undefined });
+    const prober = ctx.component<MonitoringComponent & { endpoints: readonly ProbedEndpoint[] }>('blackboxExporter');
+    const kibanaProbed = (prober?.endpoints ?? []).some((e) => e.service === SERVICES.kibana);
+    const snapshotsEnabled = ctx.component<MonitoringComponent & { values: { snapshots: { enabled: boolean } } }>('elasticsearch')?.values.snapshots.enabled ?? false;
+    const rules = new AlertRules(ctx.scope, 'rules', { values: ctx.values, alertmanagerDeployed: ctx.component('alertmanager') !== undefined, kibanaProbed, snapshotsEnabled });
     if (ctx.values.prometheusRule.enabled && rules.groups.length > 0) {
       const identity = ctx.identity(PROMETHEUS_RULE.name, PROMETHEUS_RULE.component, ctx.projectVersion);
       const chart = ctx.chart(PROMETHEUS_RULE.path, identity, { requiresApi: PROMETHEUS_RULE.api, helmCondition: 'rules.prometheusRule.enabled' });

@@ -20,6 +20,8 @@ export const JOB_CATEGORY: Readonly<Record<JobName, Category>> = {
   [JOBS.prometheus]: 'monitoring',
   [JOBS.alertmanager]: 'monitoring',
   [JOBS.grafana]: 'monitoring',
+  [JOBS.blackboxExporter]: 'monitoring',
+  [JOBS.blackboxProbe]: 'monitoring',
 };
 
 export function jobsOf(category: Category): JobName[] {
@@ -36,6 +38,7 @@ export const SERVICES = {
   postgresql: 'postgresql',
   elasticsearch: 'elasticsearch',
   logstash: JOBS.logstash,
+  kibana: 'kibana',
   prometheus: JOBS.prometheus,
   alertmanager: JOBS.alertmanager,
   /** `service` of ServiceDown and friends: the job of the target. */

@@ -30,6 +30,8 @@ export const ALERTS = {
   ElasticsearchDiskWatermark: 'ElasticsearchDiskWatermark',
   ElasticsearchIlmErrors: 'ElasticsearchIlmErrors',
   LogstashDown: 'LogstashDown',
+  KibanaDown: 'KibanaDown',
+  ElasticsearchSnapshotFailures: 'ElasticsearchSnapshotFailures',
   // monitoring of the monitoring
   Watchdog: WATCHDOG_ALERT,
   PrometheusConfigReloadFailed: 'PrometheusConfigReloadFailed',

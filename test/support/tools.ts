@@ -19,6 +19,7 @@ export type ToolName =
   | 'prometheus-redis-exporter'
   | 'prometheus-postgres-exporter'
   | 'prometheus-elasticsearch-exporter'
+  | 'prometheus-blackbox-exporter'
   | 'redis-server'
   | 'postgres'
   | 'initdb';
@@ -37,6 +38,7 @@ const HOW_TO_INSTALL: Record<ToolName, string> = {
   'prometheus-redis-exporter': 'apt-get install -y prometheus-redis-exporter',
   'prometheus-postgres-exporter': 'apt-get install -y prometheus-postgres-exporter',
   'prometheus-elasticsearch-exporter': 'apt-get install -y prometheus-elasticsearch-exporter',
+  'prometheus-blackbox-exporter': 'apt-get install -y prometheus-blackbox-exporter',
   'redis-server': 'apt-get install -y redis-server',
   postgres: 'apt-get install -y postgresql',
   initdb: 'apt-get install -y postgresql',

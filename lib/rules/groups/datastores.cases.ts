@@ -3,6 +3,7 @@ import { M } from '../../catalog';
 import { JOBS } from '../../catalog/jobs';
 import { ALERTS } from '../names';
 import { DISK_WATERMARKS } from '../../elasticsearch/constants';
+import { KIBANA_DOWN_FOR_MINUTES } from './datastores';
 import { AlertCase, around, fires, gauge, series, step } from '../testing';
 import type { RulesValues } from '../values';
 
@@ -23,6 +24,48 @@ export function datastoreCases(v: RulesValues): AlertCase[] {
     ...diskWatermark(),
     ...ilmErrors(),
     ...logstashDown(),
+    ...kibanaDown(),
+    ...snapshotFailures(),
+  ];
+}
+
+function snapshotFailures(): AlertCase[] {
+  const alert = ALERTS.ElasticsearchSnapshotFailures;
+  const POLICY = 'pynomaly-logs-nightly';
+  const failed = (values: string) => ({ series: series(M.elasticsearch_slm_stats_snapshots_failed_total, { ...ES_EXPORTER, policy: POLICY }), values });
+  const mode = (running: number) =>
+    (['RUNNING', 'STOPPING', 'STOPPED'] as const).map((m) => ({ series: series(M.elasticsearch_slm_stats_operation_mode, { ...ES_EXPORTER, operation_mode: m }), values: gauge(m === 'RUNNING' ? running : m === 'STOPPED' ? 1 - running : 0, 30) }));
+  const EXPORTER_ALERT = { namespace: ES_EXPORTER.namespace, job: ES_EXPORTER.job };
+  return [
+    { alert, title: 'one failed snapshot fires after 10m', input: [failed(step(0, 5, 1, 25)), ...mode(1)], at: 15, expect: [fires('warning', { ...EXPORTER_ALERT, policy: POLICY }, 1)] },
+    { alert, title: 'a failed snapshot pending less than 10m stays silent', input: [failed(step(0, 5, 1, 25)), ...mode(1)], at: 13, expect: [] },
+    { alert, title: 'SLM stopped fires', input: [failed(gauge(0, 30)), ...mode(0)], at: 11, expect: [fires('warning', EXPORTER_ALERT, 0)] },
+    { alert, title: 'no failures and SLM running stay silent', input: [failed(gauge(0, 30)), ...mode(1)], at: 20, expect: [] },
+  ];
+}
+
+/** A probe series of Kibana as the native job labels it (static target, relabelled). */
+const KIBANA_PROBE = { job: JOBS.blackboxProbe, namespace: 'logging', service: 'kibana', instance: 'http://kibana.logging.svc:5601/api/status' } as const;
+const KIBANA_ALERT = { namespace: KIBANA_PROBE.namespace, service: KIBANA_PROBE.service, instance: KIBANA_PROBE.instance } as const;
+
+function kibanaDown(): AlertCase[] {
+  const alert = ALERTS.KibanaDown;
+  const probe = (values: string) => ({ series: series(M.probe_success, KIBANA_PROBE), values });
+  const up = (values: string) => ({ series: series(M.up, KIBANA_PROBE), values });
+  const failingFrom2m = step(1, 2, 0, 10);
+  const after = KIBANA_DOWN_FOR_MINUTES;
+  return [
+    { alert, title: `the probe failing for ${after}m fires`, input: [probe(failingFrom2m), up(gauge(1, 12))], at: 2 + after, expect: [fires('warning', KIBANA_ALERT, 0)] },
+    { alert, title: `the probe failing for less than ${after}m stays silent`, input: [probe(failingFrom2m), up(gauge(1, 12))], at: 1 + after, expect: [] },
+    { alert, title: 'the prober itself down (probe series stale) fires', input: [probe('1+0x2 _x10'), up(step(1, 3, 0, 10))], at: 3 + after, expect: [fires('warning', KIBANA_ALERT, 0)] },
+    {
+      alert,
+      title: 'no probe of Kibana at all (absent) fires',
+      input: [{ series: series(M.up, { job: JOBS.grafana, namespace: 'logging', instance: '10.0.0.30:3000' }), values: gauge(1, 10) }],
+      at: after + 1,
+      expect: [fires('warning', { job: JOBS.blackboxProbe, service: 'kibana' }, 1)],
+    },
+    { alert, title: 'the probe succeeding stays silent', input: [probe(gauge(1, 10)), up(gauge(1, 10))], at: 8, expect: [] },
   ];
 }
 

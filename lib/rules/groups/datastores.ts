@@ -12,8 +12,82 @@ import { by, num, ratio, sel, SeriesName, str } from '../../catalog/promql';
 import type { RulesValues } from '../values';
 import { DISK_WATERMARKS } from '../../elasticsearch/constants';
 
-export function datastoreRules(v: RulesValues): AlertRule[] {
-  return [redisDown(), postgresDown(), elasticsearchUnreachable(), ...elasticsearchHealth(), elasticsearchPendingTasks(v), ...elasticsearchDiskWatermark(), elasticsearchIlmErrors(), logstashDown()];
+/** What the datastore rules depend on besides their thresholds. */
+export interface DatastoreRuleInputs {
+  /** The blackbox exporter probes Kibana (KibanaDown, whose absent() would fire forever otherwise). */
+  readonly kibanaProbed: boolean;
+  /** Elasticsearch takes snapshots (SLM): ElasticsearchSnapshotFailures. */
+  readonly snapshots?: boolean;
+}
+
+export function datastoreRules(v: RulesValues, inputs: DatastoreRuleInputs = { kibanaProbed: false }): AlertRule[] {
+  return [
+    redisDown(),
+    postgresDown(),
+    elasticsearchUnreachable(),
+    ...elasticsearchHealth(),
+    elasticsearchPendingTasks(v),
+    ...elasticsearchDiskWatermark(),
+    elasticsearchIlmErrors(),
+    logstashDown(),
+    ...(inputs.kibanaProbed ? [kibanaDown()] : []),
+    ...(inputs.snapshots ? [snapshotFailures()] : []),
+  ];
+}
+
+/** The window in which a failed snapshot keeps the alert firing (a nightly policy runs once in it). */
+export const SNAPSHOT_FAILURE_WINDOW = '1d';
+
+/**
+ * SLM, from the exporter's --collector.slm: a policy failed to take a snapshot
+ * in the last day, or SLM is not running (no snapshot is taken at all).
+ */
+function snapshotFailures(): AlertRule {
+  return {
+    name: ALERTS.ElasticsearchSnapshotFailures,
+    expr: [
+      `${by('max', ['namespace', 'job', 'policy'], `increase(${sel(M.elasticsearch_slm_stats_snapshots_failed_total)}[${SNAPSHOT_FAILURE_WINDOW}])`)} > 0`,
+      `${by('max', ['namespace', 'job'], sel(M.elasticsearch_slm_stats_operation_mode, { operation_mode: 'RUNNING' }))} == 0`,
+    ].join('\nor\n'),
+    for: '10m',
+    severity: 'warning',
+    category: 'infrastructure',
+    service: SERVICES.elasticsearch,
+    threshold: `a failed SLM snapshot in ${SNAPSHOT_FAILURE_WINDOW}, or SLM not RUNNING`,
+    summary: 'Elasticsearch log snapshots are failing',
+    description:
+      `An SLM policy failed to take a snapshot in the last ${SNAPSHOT_FAILURE_WINDOW}, or SLM has not been RUNNING for 10 minutes: the logs are not backed up. GET _slm/policy/<policy> shows last_failure; POST _slm/start if it was stopped.`,
+  };
+}
+
+/** Minutes Kibana's probe must fail before KibanaDown fires. */
+export const KIBANA_DOWN_FOR_MINUTES = 3;
+
+/**
+ * Kibana has no metrics: the blackbox exporter probes /api/status (200 only
+ * while Kibana is available). The probe failing, the prober unscrapable (its
+ * probe_success series then go stale) and the probe job missing altogether
+ * (absent: no target, e.g. a broken scrape config) all count.
+ */
+function kibanaDown(): AlertRule {
+  const probe = { job: JOBS.blackboxProbe, service: SERVICES.kibana };
+  const keep = ['namespace', 'service', 'instance'];
+  return {
+    name: ALERTS.KibanaDown,
+    expr: [
+      `${by('max', keep, sel(M.probe_success, probe))} == 0`,
+      `${by('max', keep, sel(M.up, probe))} == 0`,
+      `absent(${sel(M.up, probe)})`,
+    ].join('\nor\n'),
+    for: `${KIBANA_DOWN_FOR_MINUTES}m`,
+    severity: 'warning',
+    category: 'infrastructure',
+    service: SERVICES.kibana,
+    threshold: 'probe_success == 0, the prober down, or no probe at all',
+    summary: 'Kibana is down',
+    description:
+      `For ${KIBANA_DOWN_FOR_MINUTES} minutes the blackbox exporter's probe of Kibana's /api/status (the alert's instance label) has failed, or the prober could not be scraped, or no probe of Kibana exists: nobody can search the logs (they are still stored). kubectl logs deploy/kibana; GET /api/status says which plugin is degraded.`,
+  };
 }
 
 function redisDown(): AlertRule {
