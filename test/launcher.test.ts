@@ -80,3 +80,11 @@ describe('what goes into the real bundle', () => {
     expect(inputs().filter((f) => f.startsWith('node_modules/cdk8s/node_modules/yaml/'))).toEqual([]);
   });
 });
+
+test('cdk8s synth, npm run synth and npm run diff start Node alike (the heap flags are part of the speed)', () => {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const cdk8s = (require('js-yaml') as typeof import('js-yaml')).load(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')) as { app: string };
+  expect(cdk8s.app).toBe(scripts.synth);
+  expect(scripts.diff).toBe(`${scripts.synth} diff`);
+  expect(scripts.synth).toMatch(/--min-semi-space-size=\d+ --initial-old-space-size=\d+ scripts\/launch\.js$/);
+});
