@@ -5,7 +5,8 @@
 // that is `npm run typecheck`, part of `npm test`.
 //
 // An app is bundled by esbuild into build/<app>.js whenever any file the last
-// bundle was made from changed: build/<app>.inputs.json records each input's
+// bundle was made from changed: build/<app>.inputs.json records, for each of our
+// sources, the build settings and npm's record of node_modules, the file's
 // inode, size, mtime and ctime (ctime cannot be set back by any tool, so an edit
 // that keeps the length and the mtime is still seen). The bundle then runs with
 // a V8 code cache that is keyed the same way by the bundle's own identity: a
@@ -24,6 +25,13 @@ const BUILD = join(ROOT, 'build');
 const APPS = { synth: 'main.ts', cluster: 'lib/cluster/main.ts' };
 /** Files that change the bundle without being bundled: build settings. */
 const SETTINGS = ['scripts/launch.js', 'tsconfig.json', 'package.json', 'package-lock.json'];
+/**
+ * The installed packages, as one file: npm rewrites it whenever it installs,
+ * updates or removes a package (npm ci, npm install). Watching it instead of
+ * each of the ~300 bundled files of node_modules keeps the check to ~100 stats.
+ * A hand edit inside node_modules is not seen: `rm -r build` after one.
+ */
+const INSTALLED = 'node_modules/.package-lock.json';
 
 /** What identifies one version of a file's content. */
 function identity(path) {
@@ -71,7 +79,8 @@ function bundle(app) {
     alias: sharedCopies(),
   });
   renameSync(tmp, BUNDLE);
-  const files = [...new Set([...SETTINGS, ...Object.keys(result.metafile.inputs)])].sort();
+  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+  const files = [...new Set([...SETTINGS, INSTALLED, ...sources])].sort();
   const inputs = Object.fromEntries(files.map((f) => [f, identity(join(ROOT, f))]));
   writeAtomic(inputsOf(app), JSON.stringify({ bundle: identity(BUNDLE), inputs }));
 }
