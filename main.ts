@@ -25,3 +25,7 @@ if (cdk8sOutdir && process.exitCode === 0) {
   mkdirSync(cdk8sOutdir, { recursive: true });
   writeFileSync(join(cdk8sOutdir, 'where-is-the-output.yaml'), '# pynomaly-monitoring wrote dist/<env>/ and dist/helm/<env>/ (see README.md).\n');
 }
+
+// Everything is done and written: exit now rather than let Node tear down a
+// heap of ~100 MB object by object (tens of milliseconds nobody needs).
+process.exit();
