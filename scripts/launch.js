@@ -122,12 +122,13 @@ function run(app) {
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
-  const module_ = { exports: {}, id: BUNDLE, filename: BUNDLE, loaded: false };
-  script.runInThisContext().call(module_.exports, module_.exports, require, module_, BUNDLE, BUILD);
   if (cachedData === undefined || script.cachedDataRejected) {
-    // After the run (an app may finish asynchronously), so the cache holds the functions it compiled.
+    // At exit (an app may finish asynchronously, or call process.exit), so the cache holds the
+    // functions the run compiled; registered before the run, which may exit without returning.
     process.once('exit', (code) => code === 0 && saveCache(app, script, cacheFile));
   }
+  const module_ = { exports: {}, id: BUNDLE, filename: BUNDLE, loaded: false };
+  script.runInThisContext().call(module_.exports, module_.exports, require, module_, BUNDLE, BUILD);
 }
 
 function saveCache(app, script, cacheFile) {

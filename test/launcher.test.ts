@@ -18,7 +18,8 @@ beforeAll(() => {
   copyFileSync(join(ROOT, 'scripts', 'launch.js'), join(project, 'scripts', 'launch.js'));
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json']) writeFileSync(join(project, f), '{}\n');
-  writeFileSync(join(project, 'main.ts'), "import { interval } from './lib/interval';\nprocess.stdout.write(interval + '\\n');\nprocess.exitCode = 0;\n");
+  // Ends with process.exit(), as ours does: the code cache must still be written.
+  writeFileSync(join(project, 'main.ts'), "import { interval } from './lib/interval';\nimport { writeSync } from 'node:fs';\nwriteSync(1, interval + '\\n');\nprocess.exit();\n");
   writeFileSync(join(project, 'lib', 'interval.ts'), "export const interval = '15s';\n");
 });
 
