@@ -14,7 +14,7 @@
  * only address endpoints, never a pod (Cilium's behaviour, the stricter one);
  * traffic from a pod's own node (kubelet probes) is not modelled.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip';
 import { LabelSelector, NAMESPACE_NAME_LABEL, NetworkPolicy, PolicyPeer, PolicyPort } from './policies';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

@@ -12,7 +12,7 @@
  * - addresses: what labels cannot select (the API server, kubelets, the internet).
  * Cluster DNS is a `pods` peer (kube-system, k8s-app=kube-dns).
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip';
 import type { Labels } from '../core/labels';
 
 export type Protocol = 'TCP' | 'UDP';

@@ -5,6 +5,7 @@
  * cluster's DNS, API server, nodes and the internet are.
  */
 import * as z from 'zod';
+import { isIPv4, isIPv6 } from './ip';
 import { dnsLabel, labelKey, labelValue } from '../values/types';
 
 /** Every address of both families: what "anywhere" means in an ipBlock. */
@@ -19,20 +20,8 @@ export function isCidr(s: string): boolean {
   const [address, prefix, ...rest] = s.split('/');
   if (rest.length || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
   const bits = Number(prefix);
-  if (IPV4.test(address)) return bits <= 32;
+  if (isIPv4(address)) return bits <= 32;
   return isIPv6(address) && bits <= 128;
-}
-
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^(?:${OCTET}\\.){3}${OCTET}$`);
-
-/**
- * An IPv6 address, checked by the URL parser (WHATWG's IPv6 grammar, as Go's:
- * no zone). Not node:net's isIPv6, which accepts zones and compiles a regular
- * expression so large that building it is a visible part of a synth.
- */
-function isIPv6(address: string): boolean {
-  return /^[\dA-Fa-f:.]+$/.test(address) && address.includes(':') && URL.canParse(`http://[${address}]/`);
 }
 
 const cidr = z.string().refine(isCidr, { message: 'expected a CIDR such as 10.0.0.0/8 or 2001:db8::/32' });

@@ -5,7 +5,7 @@
  * secret-looking query or fragment parameter, and not one of the URL shapes
  * that are themselves secrets (Slack, Microsoft Teams and Discord webhooks).
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../../network/ip';
 import { quote } from './input';
 
 /** Characters no URL of ours contains: a consumer would split, quote or template on them. */
