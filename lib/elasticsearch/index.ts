@@ -37,6 +37,7 @@ import { ELASTIC_PASSWORD_FILE, elasticsearchYml, MAX_MAP_COUNT, PRE_STOP_SECOND
 import { ELASTICSEARCH } from './constants';
 import { ElasticsearchValues, elasticsearchValues } from './values';
 import { SNAPSHOTS } from './snapshots';
+import { CERTIFICATE_API, CERTIFICATE_PATH, ElasticsearchCertificate } from './certificate';
 
 export { ELASTICSEARCH } from './constants';
 
@@ -59,6 +60,8 @@ export class Elasticsearch extends ComponentConstruct<ElasticsearchValues> {
   public override readonly scrapeTargets: readonly ExposedScrapeTarget[] = [];
   /** Where clients find the CA and Grafana its credentials; undefined with security off. */
   public readonly clientAccess?: ElasticsearchClientAccess;
+  /** The names its TLS certificate must carry: the client Service's (short, namespaced, .svc) and every node's under the headless Service. */
+  public readonly tlsDnsNames: readonly string[];
   /** Replicas of each log index (0 on one node). */
   public readonly indexReplicas: number;
   /** The rendered elasticsearch.yml. */
@@ -76,6 +79,8 @@ export class Elasticsearch extends ComponentConstruct<ElasticsearchValues> {
     this.endpoint = serviceEndpoint(ELASTICSEARCH.name, this.namespace, ELASTICSEARCH.port, scheme(v));
     this.transportEndpoint = serviceEndpoint(ELASTICSEARCH.headlessService, this.namespace, ELASTICSEARCH.transportPort);
     this.services = [this.endpoint, this.transportEndpoint];
+    const client = this.endpoint;
+    this.tlsDnsNames = [client.service, `${client.service}.${client.namespace}`, client.host, this.transportEndpoint.host, `*.${this.transportEndpoint.host}`];
     if (v.security.enabled) this.clientAccess = { ca: { name: v.security.tls.secretName, key: 'ca.crt' }, credentials: v.security.clients };
     this.indexReplicas = v.indexReplicas ?? (v.replicas > 1 ? 1 : 0);
     if (this.indexReplicas > v.replicas - 1) {
@@ -114,7 +119,14 @@ export const elasticsearchComponent: ComponentDefinition<typeof elasticsearchVal
   values: elasticsearchValues,
   build(ctx) {
     const chart = ctx.chart(ELASTICSEARCH.name, ctx.identity(ELASTICSEARCH.name, ELASTICSEARCH.component, ctx.values.image.tag));
-    return new Elasticsearch(chart, 'elasticsearch', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, podSecurityLevel: ctx.stack.podSecurity.enforce });
+    const es = new Elasticsearch(chart, 'elasticsearch', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, podSecurityLevel: ctx.stack.podSecurity.enforce });
+    const tls = ctx.values.security.tls;
+    if (ctx.values.security.enabled && tls.certManager.enabled) {
+      // Needs cert-manager's CRD; applied with the environment (its folder is in the Kustomization), before the StatefulSet.
+      const certificates = ctx.chart(CERTIFICATE_PATH, ctx.identity(ELASTICSEARCH.name, ELASTICSEARCH.component, ctx.values.image.tag), { requiresApi: CERTIFICATE_API.apiVersion, inEnvironment: true });
+      new ElasticsearchCertificate(certificates, 'certificate', { secretName: tls.secretName, dnsNames: es.tlsDnsNames, certManager: tls.certManager });
+    }
+    return es;
   },
 };
 
