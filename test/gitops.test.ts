@@ -22,7 +22,7 @@ test.each([...ENVIRONMENTS])('every object of dist/%s has its sync wave; CRD-dep
   for (const [path, text] of manifests) {
     for (const o of parse(text)) {
       expect([path, o.kind, o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]).toEqual([path, o.kind, String(waveOfKind(o.kind))]);
-      const needsCrd = path.includes('/prometheus-operator/');
+      const needsCrd = /\/(prometheus-operator|cert-manager)\//.test(path);
       expect(o.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION]).toBe(needsCrd ? 'SkipDryRunOnMissingResource=true' : undefined);
     }
   }

@@ -1,8 +1,9 @@
-/** Kibana: our Elasticsearch from the construct, probes on /api/status, keys and credentials from Secrets, publicBaseUrl from values. */
+/** Kibana: our Elasticsearch from the construct, probes on /api/status, keys and credentials from Secrets into the keystore, publicBaseUrl from values. */
 import * as yaml from 'js-yaml';
 import { Elasticsearch } from '../lib/elasticsearch';
 import { KIBANA } from '../lib/kibana';
 import { ENCRYPTION_KEYS } from '../lib/kibana/constants';
+import { KEYSTORE_SECRETS_DIR } from '../lib/logs/keystore';
 import { buildComponents } from '../lib/stack';
 import { configMapDataOf, containerOf, podOf } from './support/k8s';
 import { envObjects, findObject } from './support/stack';
@@ -14,7 +15,7 @@ describe.each(['dev', 'prod'])('%s', (env) => {
   const objects = envObjects(env);
   const pod = podOf(objects, 'Deployment', KIBANA.name);
   const kibana = containerOf(pod, KIBANA.name) as unknown as {
-    env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+    env?: unknown[];
     readinessProbe: { httpGet: { path: string } };
     livenessProbe: { httpGet: { path: string } };
     startupProbe: { httpGet: { path: string } };
@@ -31,21 +32,39 @@ describe.each(['dev', 'prod'])('%s', (env) => {
     expect(config['status.allowAnonymous']).toBe(true);
   });
 
-  test('the three encryption keys come from one Secret, each by its own key, never literally', () => {
+  const keystore = pod.spec.initContainers?.find((c) => c.name === 'keystore');
+  const script = keystore?.command?.[2] ?? '';
+  const secretFiles = pod.spec.volumes?.find((v) => v.name === 'keystore-secrets');
+  const projected = (secretFiles?.projected?.sources ?? []).map((s) => s.secret!).concat(secretFiles?.secret ? [{ ...secretFiles.secret, name: secretFiles.secret.secretName }] : []);
+  const fileOf = (secret: string, key: string) => projected.find((s) => s.name === secret)?.items?.find((i) => i.key === key)?.path;
+
+  test('no environment: every secret goes into the keystore in the config folder, which prepare-config fills', () => {
+    expect(kibana.env).toBeUndefined();
+    expect(pod.spec.initContainers?.map((c) => c.name)).toEqual(['prepare-config', 'keystore']);
+    expect(keystore?.image).toBe(containerOf(pod, KIBANA.name).image);
+    expect(keystore?.volumeMounts).toContainEqual({ name: 'config-local', mountPath: KIBANA.configDir });
+    expect(containerOf(pod, KIBANA.name).volumeMounts).toContainEqual({ name: 'config-local', mountPath: KIBANA.configDir });
+    expect(keystore?.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(keystore?.resources.limits?.memory).toBeDefined();
+  });
+
+  test('the three encryption keys come from one Secret, each by its own key, into the keystore; kibana.yml holds none', () => {
     for (const k of ENCRYPTION_KEYS) {
-      expect(config[k.setting]).toBe(`\${${k.env}}`);
-      expect(kibana.env.find((e) => e.name === k.env)?.valueFrom?.secretKeyRef).toEqual({ name: 'kibana-encryption-keys', key: k.secretKey });
+      expect(config[k.setting]).toBeUndefined();
+      const file = fileOf('kibana-encryption-keys', k.secretKey);
+      expect(file).toBeDefined();
+      expect(script).toContain(`put ${KEYSTORE_SECRETS_DIR}/${file} ${k.setting}`);
     }
-    expect(kibana.env.filter((e) => e.value !== undefined).map((e) => e.name)).toEqual([]);
   });
 
   test('Elasticsearch credentials and CA only where its security is on', () => {
+    expect(config['elasticsearch.password']).toBeUndefined();
     if (env === 'dev') {
-      expect(config['elasticsearch.password']).toBeUndefined();
+      expect(script).not.toContain('elasticsearch.password');
       return;
     }
-    expect(config).toMatchObject({ 'elasticsearch.username': 'kibana_system', 'elasticsearch.password': '${KIBANA_ES_PASSWORD}', 'elasticsearch.ssl.verificationMode': 'full' });
-    expect(kibana.env.find((e) => e.name === 'KIBANA_ES_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'kibana-elasticsearch', key: 'password' });
+    expect(config).toMatchObject({ 'elasticsearch.username': 'kibana_system', 'elasticsearch.ssl.verificationMode': 'full' });
+    expect(script).toContain(`put ${KEYSTORE_SECRETS_DIR}/${fileOf('kibana-elasticsearch', 'password')} elasticsearch.password`);
     expect(pod.spec.volumes?.find((v) => v.name === 'elasticsearch-ca')).toMatchObject({ secret: { secretName: 'elasticsearch-tls' } });
   });
 });

@@ -8,6 +8,7 @@
 import * as yaml from 'js-yaml';
 import { LOG_INDEX_PATTERNS } from '../lib/catalog/logs';
 import { INDEX_FAMILIES, indexPrefix } from '../lib/logs/indices';
+import { KEYSTORE_SECRETS_DIR } from '../lib/logs/keystore';
 import { LOGSTASH, LOGSTASH_INPUTS } from '../lib/logstash';
 import { classify, ERROR_CATEGORIES, OPERATION_TYPES, PERFORMANCE_CATEGORIES } from '../lib/logstash/pipeline';
 import { configMapDataOf, containerOf, podOf, serviceSpecOf } from './support/k8s';
@@ -69,13 +70,21 @@ describe('index names line up', () => {
     expect(outputs.map((o) => o.conditions)).toEqual([[], ['"error" in [tags]'], ['[performance_category]']]);
   });
 
-  test('with security on, outputs authenticate from the environment and trust the CA; the credentials are Secret references', () => {
+  test('with security on, outputs authenticate with keystore keys and trust the CA; the keystore is built from the Secret files, nothing is in the environment', () => {
     const [out] = parsed('prod').filter((p) => p.section === 'output');
     expect(out.attributes).toMatchObject({ user: '${ES_USER}', password: '${ES_PASSWORD}', ssl_enabled: 'true' });
-    const c = containerOf(podOf(envObjects('prod'), 'Deployment', LOGSTASH.name), LOGSTASH.name);
-    const env = c.env ?? [];
-    expect(env.filter((e) => e.name.startsWith('ES_')).every((e) => e.value === undefined && (e as { valueFrom?: { secretKeyRef?: unknown } }).valueFrom?.secretKeyRef)).toBe(true);
+    const pod = podOf(envObjects('prod'), 'Deployment', LOGSTASH.name);
+    const c = containerOf(pod, LOGSTASH.name);
+    expect((c.env ?? []).filter((e) => e.valueFrom !== undefined)).toEqual([]);
+    const keystore = pod.spec.initContainers?.find((i) => i.name === 'keystore');
+    expect(pod.spec.initContainers?.map((i) => i.name)).toEqual(['prepare-config', 'keystore']);
+    // The keystore lives in path.settings, beside logstash.yml: the emptyDir the main container mounts as its config folder.
+    expect(keystore?.volumeMounts).toContainEqual({ name: 'config-local', mountPath: LOGSTASH.configDir });
+    expect(c.volumeMounts).toContainEqual({ name: 'config-local', mountPath: LOGSTASH.configDir });
+    expect(keystore?.command?.[2]).toContain(`put ${KEYSTORE_SECRETS_DIR}/username ES_USER\nput ${KEYSTORE_SECRETS_DIR}/password ES_PASSWORD`);
+    expect(pod.spec.volumes?.find((v) => v.name === 'keystore-secrets')?.secret).toMatchObject({ secretName: 'logstash-elasticsearch', items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] });
     expect(parsed('dev').find((p) => p.section === 'output')!.attributes.user).toBeUndefined();
+    expect(podOf(envObjects('dev'), 'Deployment', LOGSTASH.name).spec.initContainers?.map((i) => i.name)).toEqual(['prepare-config']);
   });
 });
 

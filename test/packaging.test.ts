@@ -8,9 +8,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { Manifest } from '../lib/synth/render';
-import { synthInto } from './support/cli';
+import { runSynth, synthInto } from './support/cli';
 import { ENVIRONMENTS } from './support/stack';
-import { describeWithTool, run } from './support/tools';
+import { describeWithTool, describeWithTools, run } from './support/tools';
 import { tempDir } from './support/values';
 
 const out = tempDir('packaging-test-');
@@ -151,5 +151,33 @@ describeWithTool('kubectl', 'Kustomization per environment', (kubectl) => {
     expect(r.status).toBe(0);
     const kinds = new Set(parseStream(r.stdout).map((o) => o.kind));
     expect([...kinds].every((k) => k === 'ServiceMonitor' || k === 'PrometheusRule')).toBe(true);
+  });
+});
+
+describeWithTools(['helm', 'kubectl'], 'a cert-manager Certificate for Elasticsearch (elasticsearch.security.tls.certManager)', ([helm, kubectl]) => {
+  const cm = tempDir('packaging-cert-manager-');
+  beforeAll(() => {
+    const r = runSynth(['--output', cm, '--env', 'prod', '--set', 'elasticsearch.security.tls.certManager.enabled=true', '--set', 'elasticsearch.security.tls.certManager.issuerRef.name=pynomaly-ca']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+  const certificates = (objects: readonly Manifest[]) => objects.filter((o) => o.kind === 'Certificate').map((o) => o.metadata.name);
+
+  test('kubectl apply -k (and Argo CD, which reads the Kustomization) applies it with the environment; apply -f of the top folder does not read it', () => {
+    const r = run(kubectl, ['kustomize', join(cm, 'prod')]);
+    expect(r.stderr).toBe('');
+    expect(certificates(parseStream(r.stdout))).toEqual(['elasticsearch-tls']);
+    const top = readdirSync(join(cm, 'prod')).filter((f) => f.endsWith('.yaml'));
+    expect(certificates(top.flatMap((f) => parseStream(readFileSync(join(cm, 'prod', f), 'utf8'))))).toEqual([]);
+  });
+
+  test('the Helm chart renders it only where the cluster serves cert-manager.io/v1', () => {
+    const template = (...extra: string[]) => run(helm, ['template', 'pynomaly-monitoring', join(cm, 'helm', 'prod'), '-n', 'pynomaly-monitoring-prod', ...extra]);
+    const without = template();
+    expect(without.status).toBe(0);
+    expect(certificates(parseStream(without.stdout))).toEqual([]);
+    const served = template('--api-versions', 'cert-manager.io/v1');
+    expect(served.status).toBe(0);
+    expect(certificates(parseStream(served.stdout))).toEqual(['elasticsearch-tls']);
   });
 });

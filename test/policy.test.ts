@@ -3,12 +3,14 @@
  * Security outside the host agents' namespace, requests and a memory limit,
  * pinned images, probes, an ingress and an egress NetworkPolicy, a
  * PodDisruptionBudget for every multi-replica workload, no literal credential,
+ * no credential in the environment (but the listed exceptions),
  * no UI reachable through an Ingress without authentication, every Ingress
  * host over TLS.
  * It prints the table of counts and allows none.
  */
 import { Manifest } from '../lib/synth/render';
-import { policyFindings, POLICY_CHECKS } from './support/policy';
+import { podTemplateOf, WORKLOAD_KINDS } from './support/k8s';
+import { ENVIRONMENT_CREDENTIAL_EXCEPTIONS, policyFindings, POLICY_CHECKS } from './support/policy';
 import { ENVIRONMENTS, envObjects } from './support/stack';
 
 const findings = Object.fromEntries(ENVIRONMENTS.map((env) => [env, policyFindings(envObjects(env, { includeSubfolders: true }))]));
@@ -57,6 +59,17 @@ describe('the policy finds what it looks for', () => {
     expect(count(base.filter((o) => o.kind !== 'PodDisruptionBudget'), 'multi-replica workloads without a PodDisruptionBudget')).toBeGreaterThan(0);
     const leaked = [...base, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'y' }, data: { 'config.yml': 'password: hunter2' } } as Manifest];
     expect(count(leaked, 'literal credentials')).toBe(1);
+  });
+
+  test('a password set from a Secret into the environment; a user name and the listed exceptions are not', () => {
+    const withEnv = (env: unknown[]) => grafanaMutated((pod) => (pod.spec.containers[0].env = [...(pod.spec.containers[0].env ?? []), ...env]));
+    const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: 's', key } } });
+    expect(count(withEnv([fromSecret('DB_PASSWORD', 'password')]), 'credentials in the environment')).toBe(1);
+    expect(count(withEnv([fromSecret('API_TOKEN', 'token')]), 'credentials in the environment')).toBe(1);
+    expect(count(withEnv([fromSecret('DB_USER', 'user'), fromSecret('LOGIN', 'username')]), 'credentials in the environment')).toBe(0);
+    // The exceptions are real: each names a container and variable prod renders.
+    const rendered = base.flatMap((o) => (WORKLOAD_KINDS.has(o.kind) ? [...(podTemplateOf(o).spec.initContainers ?? []), ...podTemplateOf(o).spec.containers].flatMap((c) => (c.env ?? []).map((e) => `${c.name}/${e.name}`)) : []));
+    for (const exception of Object.keys(ENVIRONMENT_CREDENTIAL_EXCEPTIONS)) expect(rendered).toContain(exception);
   });
 
   test('a UI routed around oauth2-proxy, an unknown backend, a host without TLS', () => {

@@ -1,7 +1,8 @@
 /**
  * The objects of one synthesized environment, read from `dist/<env>/` as
- * `kubectl apply -f` would (plus the Prometheus Operator folder, for a cluster
- * that serves its API), in apply order: by sync wave, then as written.
+ * `kubectl apply -k` would (the top folder and the folders its Kustomization
+ * lists, e.g. cert-manager/; plus the Prometheus Operator folder, for a
+ * cluster that serves its API), in apply order: by sync wave, then as written.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,18 @@ export interface EnvironmentManifests {
 export function readEnvironment(distDir: string, env: string): EnvironmentManifests {
   const dir = join(distDir, env);
   if (!existsSync(dir)) throw new Error(`${dir} does not exist: run npm run synth -- --env ${env} first`);
-  return { objects: readFolder(dir), operatorObjects: existsSync(join(dir, OPERATOR_FOLDER.path)) ? readFolder(join(dir, OPERATOR_FOLDER.path)) : [] };
+  return {
+    objects: [readFolder(dir), ...kustomizedFolders(dir).map((f) => readFolder(join(dir, f)))].flat(),
+    operatorObjects: existsSync(join(dir, OPERATOR_FOLDER.path)) ? readFolder(join(dir, OPERATOR_FOLDER.path)) : [],
+  };
+}
+
+/** The folders among the resources of the environment's Kustomization. */
+function kustomizedFolders(dir: string): string[] {
+  const file = join(dir, 'Kustomization');
+  if (!existsSync(file)) return [];
+  const { resources = [] } = yaml.load(readFileSync(file, 'utf8')) as { resources?: string[] };
+  return resources.filter((r) => !r.endsWith('.yaml'));
 }
 
 function readFolder(dir: string): Manifest[] {

@@ -123,6 +123,7 @@ export function resolveNamespace(scope: IConstruct, namespace?: string): string 
 export interface ChartOptions {
   readonly requiresApi?: string;
   readonly helmCondition?: string;
+  readonly inEnvironment?: boolean;
 }
 
 /** What a component's `build` receives. */

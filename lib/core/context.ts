@@ -23,6 +23,14 @@ export interface OutputFile {
    * chart to render this file; the plain YAML always holds it.
    */
   readonly helmCondition?: string;
+  /**
+   * The environment needs this file (its workloads wait for what it creates):
+   * its folder is a resource of the environment's Kustomization, so
+   * `kubectl apply -k`, Argo CD's Application and `npm run deploy` apply it in
+   * its sync wave; `kubectl apply -f dist/<env>/` still reads only the top
+   * folder. Only with `requiresApi` (a file of the top folder is always applied). @default false
+   */
+  readonly inEnvironment?: boolean;
 }
 
 export class StackContext {
@@ -44,14 +52,15 @@ export class StackContext {
    * A chart rendered to `dist/<env>/<path>.yaml`; every object in it is put in
    * the stack's namespace (or `opts.namespace`; cluster-scoped kinds ignore it) and labelled.
    */
-  public chart(path: string, identity: AppIdentity, opts: { requiresApi?: string; helmCondition?: string; namespace?: string } = {}): Chart {
+  public chart(path: string, identity: AppIdentity, opts: { requiresApi?: string; helmCondition?: string; inEnvironment?: boolean; namespace?: string } = {}): Chart {
     if (this.files.some((f) => f.path === path)) throw new Error(`two components render to ${path}.yaml`);
+    if (opts.inEnvironment && (!opts.requiresApi || !path.includes('/'))) throw new Error(`${path}: inEnvironment is for a file in a folder of its own that needs a CRD (requiresApi)`);
     const chart = new Chart(this.scope, path.replace(/\//g, '--'), {
       namespace: opts.namespace ?? this.values.namespace,
       labels: commonLabels(identity),
       disableResourceNameHashes: true,
     });
-    this.files.push({ path, chart, requiresApi: opts.requiresApi, helmCondition: opts.helmCondition, order: this.order });
+    this.files.push({ path, chart, requiresApi: opts.requiresApi, helmCondition: opts.helmCondition, inEnvironment: opts.inEnvironment, order: this.order });
     return chart;
   }
 

@@ -30,13 +30,14 @@ import { checksum, container, persistentStatefulSet, resourceRequirements, image
 import { edgeTo, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import type { ElasticsearchClientAccess } from '../grafana';
+import { keystoreInit } from '../logs/keystore';
 import { prepareConfigContainer } from '../logs/prepare-config';
 import { ValuesError } from '../values/errors';
 import { ELASTIC_PASSWORD_FILE, elasticsearchYml, MAX_MAP_COUNT, PRE_STOP_SECONDS, prepareScript, scheme, startScript } from './config';
 import { ELASTICSEARCH } from './constants';
 import { ElasticsearchValues, elasticsearchValues } from './values';
 import { SNAPSHOTS } from './snapshots';
-import { containerSecurityContext } from '../core/security';
+import { CERTIFICATE_API, CERTIFICATE_PATH, ElasticsearchCertificate } from './certificate';
 
 export { ELASTICSEARCH } from './constants';
 
@@ -59,6 +60,8 @@ export class Elasticsearch extends ComponentConstruct<ElasticsearchValues> {
   public override readonly scrapeTargets: readonly ExposedScrapeTarget[] = [];
   /** Where clients find the CA and Grafana its credentials; undefined with security off. */
   public readonly clientAccess?: ElasticsearchClientAccess;
+  /** The names its TLS certificate must carry: the client Service's (short, namespaced, .svc) and every node's under the headless Service. */
+  public readonly tlsDnsNames: readonly string[];
   /** Replicas of each log index (0 on one node). */
   public readonly indexReplicas: number;
   /** The rendered elasticsearch.yml. */
@@ -76,6 +79,8 @@ export class Elasticsearch extends ComponentConstruct<ElasticsearchValues> {
     this.endpoint = serviceEndpoint(ELASTICSEARCH.name, this.namespace, ELASTICSEARCH.port, scheme(v));
     this.transportEndpoint = serviceEndpoint(ELASTICSEARCH.headlessService, this.namespace, ELASTICSEARCH.transportPort);
     this.services = [this.endpoint, this.transportEndpoint];
+    const client = this.endpoint;
+    this.tlsDnsNames = [client.service, `${client.service}.${client.namespace}`, client.host, this.transportEndpoint.host, `*.${this.transportEndpoint.host}`];
     if (v.security.enabled) this.clientAccess = { ca: { name: v.security.tls.secretName, key: 'ca.crt' }, credentials: v.security.clients };
     this.indexReplicas = v.indexReplicas ?? (v.replicas > 1 ? 1 : 0);
     if (this.indexReplicas > v.replicas - 1) {
@@ -114,45 +119,28 @@ export const elasticsearchComponent: ComponentDefinition<typeof elasticsearchVal
   values: elasticsearchValues,
   build(ctx) {
     const chart = ctx.chart(ELASTICSEARCH.name, ctx.identity(ELASTICSEARCH.name, ELASTICSEARCH.component, ctx.values.image.tag));
-    return new Elasticsearch(chart, 'elasticsearch', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, podSecurityLevel: ctx.stack.podSecurity.enforce });
+    const es = new Elasticsearch(chart, 'elasticsearch', { values: ctx.values, namespace: ctx.namespace, instance: ctx.stack.instance, podSecurityLevel: ctx.stack.podSecurity.enforce });
+    const tls = ctx.values.security.tls;
+    if (ctx.values.security.enabled && tls.certManager.enabled) {
+      // Needs cert-manager's CRD; applied with the environment (its folder is in the Kustomization), before the StatefulSet.
+      const certificates = ctx.chart(CERTIFICATE_PATH, ctx.identity(ELASTICSEARCH.name, ELASTICSEARCH.component, ctx.values.image.tag), { requiresApi: CERTIFICATE_API.apiVersion, inEnvironment: true });
+      new ElasticsearchCertificate(certificates, 'certificate', { secretName: tls.secretName, dnsNames: es.tlsDnsNames, certManager: tls.certManager });
+    }
+    return es;
   },
 };
 
-/** Where the keystore init container reads the S3 credentials. */
-const S3_CREDENTIALS_DIR = '/mnt/elasticsearch/s3-credentials';
-
-/**
- * The S3 client's credentials into the Elasticsearch keystore (config-local,
- * where the node reads it), from the Secret's files on stdin: never in an
- * argument, the environment or the YAML. `--force` overwrites, so a rotated
- * Secret is taken on the next restart.
- */
-export function keystoreScript(): string {
-  return [
-    'set -euo pipefail',
-    `cd ${ELASTICSEARCH.home}`,
-    '[ -f config/elasticsearch.keystore ] || bin/elasticsearch-keystore create',
-    ...SNAPSHOTS.keystore.map((k) => `bin/elasticsearch-keystore add --stdin --force ${k.setting} < ${S3_CREDENTIALS_DIR}/${k.secretKey}`),
-    '',
-  ].join('\n');
-}
-
-function keystoreContainer(v: ElasticsearchValues): k8s.Container {
-  return {
-    name: 'keystore',
-    image: imageRef(v.image),
-    imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/bash', '-c', keystoreScript()],
+/** The S3 client's credentials into the Elasticsearch keystore (lib/logs/keystore.ts); `--force`: a rotated Secret is taken on the next restart. */
+function s3Keystore(v: ElasticsearchValues): { container: k8s.Container; volume: k8s.Volume } {
+  return keystoreInit({
+    tool: 'elasticsearch',
+    image: v.image,
+    home: ELASTICSEARCH.home,
+    configDir: ELASTICSEARCH.configDir,
+    secrets: SNAPSHOTS.keystore.map((k) => ({ setting: k.setting, file: k.secretKey, ref: { name: v.snapshots.s3.credentialsSecret.name, key: k.secretKey } })),
+    tmpDir: ELASTICSEARCH.tmpDir,
     env: [{ name: 'ES_TMPDIR', value: ELASTICSEARCH.tmpDir }],
-    resources: resourceRequirements({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '512Mi' } }),
-    volumeMounts: [
-      { name: 'config-local', mountPath: ELASTICSEARCH.configDir },
-      { name: 'tmp', mountPath: ELASTICSEARCH.tmpDir },
-      { name: 's3-credentials', mountPath: S3_CREDENTIALS_DIR, readOnly: true },
-    ],
-    securityContext: containerSecurityContext(),
-    terminationMessagePolicy: 'FallbackToLogsOnError',
-  };
+  });
 }
 
 const tcp = (port: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
@@ -212,15 +200,14 @@ function statefulSet(scope: Construct, identity: AppIdentity, v: ElasticsearchVa
     });
   }
   initContainers.push(prepareConfigContainer(v.image, ELASTICSEARCH.staticConfigDir));
-  if (v.snapshots.enabled) initContainers.push(keystoreContainer(v));
+  const s3 = v.snapshots.enabled ? s3Keystore(v) : undefined;
+  if (s3) initContainers.push(s3.container);
   const volumes: k8s.Volume[] = [
     { name: 'config', configMap: { name: ELASTICSEARCH.configMap, defaultMode: 0o555 } },
     { name: 'config-local', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
     { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
     { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-    ...(v.snapshots.enabled
-      ? [secretFilesVolume('s3-credentials', SNAPSHOTS.keystore.map((k) => ({ ref: { name: v.snapshots.s3.credentialsSecret.name, key: k.secretKey }, path: k.secretKey })))]
-      : []),
+    ...(s3 ? [s3.volume] : []),
     ...(secure
       ? [
           { name: 'certs', secret: { secretName: v.security.tls.secretName, defaultMode: 0o440 } },

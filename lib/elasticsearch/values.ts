@@ -8,6 +8,7 @@ import { enabled, image, replicas, resources, secretRef, storage } from '../valu
 import { MAX_HEAP_BYTES } from './constants';
 import { CLIENT_SECRET_KEYS } from './users';
 import { snapshotValues } from './snapshots';
+import { certManagerValues } from './certificate';
 import { JVM_SIZE, jvmSizeBytes, quantityBytes } from './quantity';
 
 /** The shared Elastic Stack version: Kibana and Logstash default to the same tag. */
@@ -82,16 +83,20 @@ export const elasticsearchValues = z
               .default('elasticsearch-tls')
               .describe(
                 'Secret with tls.crt, tls.key and ca.crt (the layout of a kubernetes.io/tls Secret written by cert-manager): used for HTTP and transport. ' +
-                  'Its certificate must name elasticsearch.<namespace>.svc and *.elasticsearch-transport.<namespace>.svc',
+                  'You create it, or cert-manager does (certManager.enabled). Its certificate must name elasticsearch, elasticsearch.<namespace>, elasticsearch.<namespace>.svc, elasticsearch-transport.<namespace>.svc and *.elasticsearch-transport.<namespace>.svc',
               ),
+            certManager: certManagerValues,
           })
           .prefault({})
-          .describe('TLS of HTTP and transport, from a user-provided Secret (e.g. a cert-manager Certificate)'),
+          .describe('TLS of HTTP and transport: exactly one source, the Secret secretName, which you create or cert-manager issues (certManager.enabled)'),
       })
       .prefault({})
       .describe('Security (on by default)'),
   })
   .superRefine((v, ctx) => {
+    if (v.security.tls.certManager.enabled && !v.security.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['security', 'tls', 'certManager', 'enabled'], message: 'a certificate is used only with security.enabled=true (TLS on HTTP and transport)' });
+    }
     const limit = quantityBytes(v.resources.limits.memory);
     if (quantityBytes(v.resources.requests.memory) !== limit) {
       ctx.addIssue({

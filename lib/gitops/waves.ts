@@ -2,8 +2,9 @@
  * The order objects are applied in, declared once: Argo CD's sync waves (the
  * `argocd.argoproj.io/sync-wave` annotation) and `npm run deploy` use it alike.
  * Namespaces first; identities, RBAC and configuration before the workloads
- * that mount or use them; Services before their clients start; the objects of
- * the Prometheus Operator's CRDs after the rest (their API may be missing).
+ * that mount or use them (a cert-manager Certificate with the Secrets: it
+ * writes one); Services before their clients start; the objects of the
+ * Prometheus Operator's CRDs after the rest (their API may be missing).
  */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
@@ -19,6 +20,8 @@ const WAVE_BY_KIND: Readonly<Record<string, number>> = {
   NetworkPolicy: -2,
   ConfigMap: -1,
   Secret: -1,
+  // cert-manager writes the TLS Secret the Elasticsearch pods mount: issued before the StatefulSet starts.
+  Certificate: -1,
   PersistentVolumeClaim: -1,
   Service: 0,
   StatefulSet: 1,

@@ -12,15 +12,22 @@ export const KIBANA = {
   configMap: 'kibana-config',
   /** UID/GID of the `kibana` user of the official image. */
   uid: 1000,
-  configFile: `${HOME}/config/kibana.yml`,
+  home: HOME,
+  /** The config folder (KBN_PATH_CONF): an emptyDir holding the image's files, our kibana.yml and the keystore. */
+  configDir: `${HOME}/config`,
+  /** The ConfigMap: kibana.yml and prepare.sh. */
+  staticConfigDir: '/mnt/kibana/config',
   dataDir: `${HOME}/data`,
   tmpDir: '/tmp',
   caDir: '/mnt/kibana/elasticsearch-ca',
 } as const;
 
-/** The three encryption keys, each a key of one Secret, and the environment variables kibana.yml reads them from. */
+/** The three encryption keys, each a key of one Secret, added to the Kibana keystore under their setting. */
 export const ENCRYPTION_KEYS = [
-  { setting: 'xpack.security.encryptionKey', secretKey: 'security', env: 'KIBANA_SECURITY_ENCRYPTION_KEY' },
-  { setting: 'xpack.encryptedSavedObjects.encryptionKey', secretKey: 'encrypted-saved-objects', env: 'KIBANA_SAVED_OBJECTS_ENCRYPTION_KEY' },
-  { setting: 'xpack.reporting.encryptionKey', secretKey: 'reporting', env: 'KIBANA_REPORTING_ENCRYPTION_KEY' },
+  { setting: 'xpack.security.encryptionKey', secretKey: 'security' },
+  { setting: 'xpack.encryptedSavedObjects.encryptionKey', secretKey: 'encrypted-saved-objects' },
+  { setting: 'xpack.reporting.encryptionKey', secretKey: 'reporting' },
 ] as const;
+
+/** The Elasticsearch password in the keystore (kibana_system's, from elasticsearch.security.clients.kibana). */
+export const ELASTICSEARCH_PASSWORD_SETTING = 'elasticsearch.password';

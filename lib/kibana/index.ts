@@ -19,7 +19,9 @@ import { edgeTo, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
 import { ValuesError } from '../values/errors';
-import { ENCRYPTION_KEYS, KIBANA } from './constants';
+import { keystoreInit } from '../logs/keystore';
+import { prepareConfigContainer, prepareConfigScript } from '../logs/prepare-config';
+import { ELASTICSEARCH_PASSWORD_SETTING, ENCRYPTION_KEYS, KIBANA } from './constants';
 import { CLIENT_SECRET_KEYS, KIBANA_SYSTEM_USER } from '../elasticsearch/users';
 import { KibanaValues, kibanaValues } from './values';
 
@@ -31,8 +33,6 @@ export interface KibanaProps extends ComponentProps {
   readonly values?: KibanaSettings;
   readonly elasticsearch: { readonly url: string; readonly access?: ElasticsearchClientAccess };
 }
-
-const ES_PASSWORD_ENV = 'KIBANA_ES_PASSWORD';
 
 export class Kibana extends ComponentConstruct<KibanaValues> {
   public readonly services: readonly ServiceEndpoint[];
@@ -64,12 +64,12 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
         ? {
             // The built-in user; the logs bootstrap sets its password from elasticsearch.security.clients.kibana.
             'elasticsearch.username': KIBANA_SYSTEM_USER,
-            'elasticsearch.password': `\${${ES_PASSWORD_ENV}}`,
+            // elasticsearch.password: from the keystore.
             'elasticsearch.ssl.certificateAuthorities': [`${KIBANA.caDir}/ca.crt`],
             'elasticsearch.ssl.verificationMode': 'full',
           }
         : {}),
-      ...Object.fromEntries(ENCRYPTION_KEYS.map((k) => [k.setting, `\${${k.env}}`])),
+      // The encryption keys: from the keystore.
       // The probes read /api/status without credentials.
       'status.allowAnonymous': true,
       'path.data': KIBANA.dataDir,
@@ -77,21 +77,26 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
       'telemetry.allowChangingOptInStatus': false,
       'newsfeed.enabled': false,
     };
-    const data = { 'kibana.yml': toYaml(this.config) };
+    const data = { 'kibana.yml': toYaml(this.config), 'prepare.sh': prepareConfigScript(KIBANA.configDir, KIBANA.staticConfigDir, ['kibana.yml']) };
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: KIBANA.configMap }, data });
     service(this, 'service', { name: KIBANA.name, identity: this.identity, ports: [KIBANA.port] });
 
-    const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
     const password = secure?.credentials.kibana;
-    const env: k8s.EnvVar[] = [
-      ...ENCRYPTION_KEYS.map((k) => secretEnv(k.env, v.encryptionKeys.secretName, k.secretKey)),
-      ...(password ? [secretEnv(ES_PASSWORD_ENV, password.name!, CLIENT_SECRET_KEYS.password)] : []),
-    ];
+    const keystore = keystoreInit({
+      tool: 'kibana',
+      image: v.image,
+      home: KIBANA.home,
+      configDir: KIBANA.configDir,
+      secrets: [
+        ...ENCRYPTION_KEYS.map((k) => ({ setting: k.setting, file: k.secretKey, ref: { name: v.encryptionKeys.secretName, key: k.secretKey } })),
+        ...(password ? [{ setting: ELASTICSEARCH_PASSWORD_SETTING, file: 'elasticsearch-password', ref: { name: password.name, key: CLIENT_SECRET_KEYS.password } }] : []),
+      ],
+      tmpDir: KIBANA.tmpDir,
+    });
     const port = KIBANA.port.name;
     const kibana = container({
       name: KIBANA.name,
       image: v.image,
-      env,
       ports: [KIBANA.port],
       resources: v.resources,
       readinessProbe: httpProbe(KIBANA.statusPath, port, { periodSeconds: 10 }),
@@ -99,7 +104,7 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
       // Saved-object migrations on the first start of a version take minutes.
       startupProbe: httpProbe(KIBANA.statusPath, port, { periodSeconds: 10, failureThreshold: 60 }),
       volumeMounts: [
-        { name: 'config', mountPath: KIBANA.configFile, subPath: 'kibana.yml', readOnly: true },
+        { name: 'config-local', mountPath: KIBANA.configDir },
         { name: 'data', mountPath: KIBANA.dataDir },
         { name: 'tmp', mountPath: KIBANA.tmpDir },
         ...(secure ? [{ name: 'elasticsearch-ca', mountPath: KIBANA.caDir, readOnly: true }] : []),
@@ -110,11 +115,14 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
       replicas: v.replicas,
       pod: {
         identity: this.identity,
+        initContainers: [prepareConfigContainer(v.image, KIBANA.staticConfigDir), keystore.container],
         containers: [kibana],
         runAsUser: KIBANA.uid,
         annotations: { 'checksum/config': checksum(data) },
         volumes: [
-          { name: 'config', configMap: { name: KIBANA.configMap } },
+          { name: 'config', configMap: { name: KIBANA.configMap, defaultMode: 0o555 } },
+          { name: 'config-local', emptyDir: { sizeLimit: k8s.Quantity.fromString('32Mi') } },
+          keystore.volume,
           { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
           { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
           ...(secure ? [{ name: 'elasticsearch-ca', secret: { secretName: secure.ca.name!, items: [{ key: secure.ca.key, path: 'ca.crt' }], defaultMode: 0o440 } }] : []),

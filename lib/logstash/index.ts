@@ -11,9 +11,13 @@
  * variable names a setting) writes to a writable copy; data (queues), logs and
  * /tmp are volumes.
  *
- * Credentials: Logstash reads ${ES_USER}/${ES_PASSWORD} from its environment
- * (its config language has no file reference); both come by secretKeyRef from
- * the Secret our Elasticsearch declares for it (elasticsearch.security.clients.logstash).
+ * Credentials: the pipeline's ${ES_USER}/${ES_PASSWORD} resolve from the
+ * Logstash keystore (it looks there before the environment; its config
+ * language has no file reference): a `keystore` init container adds both from
+ * the files of the Secret our Elasticsearch declares for it
+ * (elasticsearch.security.clients.logstash) to `config/logstash.keystore`, in
+ * `path.settings` beside logstash.yml (lib/logs/keystore.ts). Nothing secret
+ * is in the environment.
  */
 import { Construct } from 'constructs';
 import * as z from 'zod';
@@ -21,6 +25,7 @@ import { ComponentConstruct, ComponentDefinition, ComponentProps, MonitoringComp
 import { k8s } from '../core/k8s';
 import { AppIdentity } from '../core/labels';
 import { checksum, claimSpec, container, deployment, httpProbe, service } from '../core/workload';
+import { keystoreInit } from '../logs/keystore';
 import { prepareConfigContainer, prepareConfigScript } from '../logs/prepare-config';
 import type { ElasticsearchClientAccess } from '../grafana';
 import { edgeTo, GraphContext } from '../network/components';
@@ -129,15 +134,25 @@ export const logstashComponent: ComponentDefinition<typeof logstashValues, 'logs
 function logstashDeployment(scope: Construct, identity: AppIdentity, v: LogstashValues, es: LogstashTarget, configChecksum: string): k8s.KubeDeployment {
   const api = LOGSTASH.apiPort.name;
   const creds = es.access?.credentials.logstash;
-  const env: k8s.EnvVar[] = [
-    { name: 'LS_JAVA_OPTS', value: `-Xms${v.heap} -Xmx${v.heap}` },
-    ...(es.access
-      ? [
-          { name: PIPELINE_ENV.user, valueFrom: { secretKeyRef: { name: creds!.name!, key: CLIENT_SECRET_KEYS.username } } },
-          { name: PIPELINE_ENV.password, valueFrom: { secretKeyRef: { name: creds!.name!, key: CLIENT_SECRET_KEYS.password } } },
-        ]
-      : []),
+  // The pipeline's ${ES_USER} and ${ES_PASSWORD}: keystore keys, each from its file of the client's Secret.
+  const keys = [
+    { setting: PIPELINE_ENV.user, secretKey: CLIENT_SECRET_KEYS.username },
+    { setting: PIPELINE_ENV.password, secretKey: CLIENT_SECRET_KEYS.password },
   ];
+  const keystore = creds
+    ? keystoreInit({
+        tool: 'logstash',
+        image: v.image,
+        home: LOGSTASH.home,
+        configDir: LOGSTASH.configDir,
+        secrets: keys.map((k) => ({ setting: k.setting, file: k.secretKey, ref: { name: creds.name, key: k.secretKey } })),
+        tmpDir: LOGSTASH.tmpDir,
+        // The CLI is a JVM (the image's jvm.options ask for 1g): a small heap. Not a setting name (env2yaml, not run here anyway, leaves it).
+        env: [{ name: 'LS_JAVA_OPTS', value: '-Xms128m -Xmx256m' }],
+        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '768Mi' } },
+      })
+    : undefined;
+  const env: k8s.EnvVar[] = [{ name: 'LS_JAVA_OPTS', value: `-Xms${v.heap} -Xmx${v.heap}` }];
   const logstash = container({
     name: LOGSTASH.name,
     image: v.image,
@@ -169,7 +184,7 @@ function logstashDeployment(scope: Construct, identity: AppIdentity, v: Logstash
     readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(metrics) }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
     livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(metrics) }, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
   });
-  const prepare = prepareConfigContainer(v.image, LOGSTASH.staticConfigDir);
+  const initContainers = [prepareConfigContainer(v.image, LOGSTASH.staticConfigDir), ...(keystore ? [keystore.container] : [])];
   const volumes: k8s.Volume[] = [
     { name: 'config', configMap: { name: LOGSTASH.configMap, defaultMode: 0o555 } },
     { name: 'pipeline', configMap: { name: LOGSTASH.pipelineConfigMap } },
@@ -178,6 +193,7 @@ function logstashDeployment(scope: Construct, identity: AppIdentity, v: Logstash
     { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
     { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
     ...(es.access ? [{ name: 'elasticsearch-ca', secret: { secretName: es.access.ca.name!, items: [{ key: es.access.ca.key, path: 'ca.crt' }], defaultMode: 0o440 } }] : []),
+    ...(keystore ? [keystore.volume] : []),
   ];
   return deployment(scope, 'deployment', {
     name: LOGSTASH.name,
@@ -186,7 +202,7 @@ function logstashDeployment(scope: Construct, identity: AppIdentity, v: Logstash
     pod: {
       identity,
       containers: [logstash, exporter],
-      initContainers: [prepare],
+      initContainers,
       runAsUser: LOGSTASH.uid,
       annotations: { 'checksum/config': configChecksum },
       // Time to drain the in-flight batch into the persistent queue.

@@ -78,8 +78,10 @@ export interface PipelineInput {
   readonly service: string;
 }
 
-/** Environment variables the pipeline reads (Logstash's ${VAR} substitution). */
-/** (version: unset, the app's own `version` field or `unknown`.) */
+/**
+ * `${VAR}` references of the pipeline: ES_USER and ES_PASSWORD resolve from the Logstash keystore (index.ts), PIPELINE_VERSION from the
+ * environment (unset: the app's own `version` field or `unknown`).
+ */
 export const PIPELINE_ENV = { user: 'ES_USER', password: 'ES_PASSWORD', version: 'PIPELINE_VERSION' } as const;
 
 const q = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

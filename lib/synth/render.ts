@@ -33,6 +33,8 @@ export interface RenderedFile {
   readonly objects: readonly Manifest[];
   readonly requiresApi?: string;
   readonly helmCondition?: string;
+  /** Its folder is a resource of the environment's Kustomization (see OutputFile). */
+  readonly inEnvironment?: boolean;
 }
 
 export interface RenderedEnvironment {
@@ -51,7 +53,7 @@ export function renderObjects(values: Values, projectVersion: string): RenderedE
       if (other) throw new Error(`${key} is rendered twice (${other}.yaml and ${out.path}.yaml)`);
       seen.set(key, out.path);
     }
-    return { path: `${out.path}.yaml`, objects, requiresApi: out.requiresApi, helmCondition: out.helmCondition };
+    return { path: `${out.path}.yaml`, objects, requiresApi: out.requiresApi, helmCondition: out.helmCondition, inEnvironment: out.inEnvironment };
   });
   return { env: values.environment, values, files: files.filter((f) => f.objects.length > 0) };
 }
@@ -88,9 +90,11 @@ export function renderEnvironmentFiles(env: string, rendered: RenderedEnvironmen
   // Named `Kustomization` (a name kustomize accepts) rather than kustomization.yaml,
   // so that `kubectl apply -f dist/<env>/`, which reads only *.yaml/*.yml/*.json,
   // does not try to apply it as an object.
+  // A folder the environment needs (a CRD's objects its workloads wait for) is a resource of the top Kustomization.
+  const needed = [...new Set(rendered.files.filter((f) => f.inEnvironment).map((f) => f.path.slice(0, f.path.indexOf('/'))))];
   for (const [folder, resources] of byFolder) {
     const prefix = folder ? `${env}/${folder}/` : `${env}/`;
-    out.set(`${prefix}Kustomization`, kustomization(resources));
+    out.set(`${prefix}Kustomization`, kustomization(folder ? resources : [...resources, ...needed]));
   }
   // The chart reuses the YAML dumped above: dumping is a fifth of the synth.
   for (const [path, content] of renderHelmChart(rendered, yamlByPath, chartMeta)) out.set(`helm/${env}/${path}`, content);

@@ -32,6 +32,7 @@ export interface SecurityContextJson {
 export interface ContainerJson {
   readonly name: string;
   readonly image: string;
+  readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: readonly { readonly name: string; readonly value?: string; readonly valueFrom?: unknown }[];
   readonly ports?: readonly ContainerPortJson[];

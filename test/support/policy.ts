@@ -66,9 +66,25 @@ export const POLICY_CHECKS = [
   'pods without an egress NetworkPolicy',
   'multi-replica workloads without a PodDisruptionBudget',
   'literal credentials',
+  'credentials in the environment',
   'UIs reachable through an ingress without authentication',
   'ingress hosts without TLS',
 ] as const;
+/**
+ * Containers whose program takes a credential only from its environment (no
+ * file option, no keystore): `<container>/<variable>`, with why. Anything else
+ * set from a Secret by secretKeyRef, other than a user name, is a finding: the
+ * value would be in /proc/<pid>/environ and every child process. A credential
+ * is a mounted file (or, for the Elastic images, a keystore entry built from one).
+ */
+export const ENVIRONMENT_CREDENTIAL_EXCEPTIONS: Readonly<Record<string, string>> = {
+  'elasticsearch-exporter/ES_PASSWORD': 'elasticsearch_exporter reads the password from ES_PASSWORD or the URL only',
+  'jaeger-es-index-cleaner/ES_PASSWORD': 'the index cleaner reads the password from ES_PASSWORD only',
+};
+
+/** A user name is no credential: an environment variable named *USER/*USERNAME, or set from a Secret's `username` key. */
+const isUserName = (name: string, key: string): boolean => /USER(NAME)?$/.test(name) || key === 'username';
+
 export type PolicyCheck = (typeof POLICY_CHECKS)[number];
 
 export type Findings = Record<PolicyCheck, string[]>;
@@ -98,6 +114,12 @@ export function policyFindings(objects: readonly Manifest[]): Findings {
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
       const r = c.resources ?? {};
       if (!r.requests?.cpu || !r.requests?.memory || !r.limits?.memory) findings['containers without requests and a memory limit'].push(`${id} ${c.name}`);
+      for (const e of c.env ?? []) {
+        const ref = (e.valueFrom as { secretKeyRef?: { name: string; key: string } } | undefined)?.secretKeyRef;
+        if (ref && !isUserName(e.name, ref.key) && !ENVIRONMENT_CREDENTIAL_EXCEPTIONS[`${c.name}/${e.name}`]) {
+          findings['credentials in the environment'].push(`${id} ${c.name}: ${e.name} from Secret ${ref.name} key ${ref.key}`);
+        }
+      }
       if (!/^[^:@\s]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(c.image) || (!c.image.includes('@') && (!/:[^/]+$/.test(c.image) || c.image.endsWith(':latest')))) {
         findings['unpinned images'].push(`${id} ${c.name}: ${c.image}`);
       }
