@@ -3,7 +3,7 @@
  * switches the whole tree at once, survives being killed at any point, and
  * lets only one writer in at a time.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { exchangeFolders, MANIFEST } from '../lib/synth/output';
@@ -105,6 +105,22 @@ describe('ownership', () => {
     for (const [file, digest] of Object.entries(full)) {
       if (file.startsWith('dev/') || file.startsWith('staging/') || file.startsWith('helm/dev/') || file.startsWith('helm/staging/')) expect([file, after[file]]).toEqual([file, digest]);
     }
+  });
+});
+
+describe('unchanged files', () => {
+  test('a file whose content is unchanged is linked from the old tree (same inode); a changed one and a hand-edited one are written anew', () => {
+    const out = fresh();
+    synthOk(['--output', out, '--env', 'prod']);
+    const inode = (f: string): bigint => statSync(join(out, f), { bigint: true }).ino;
+    const before = { grafana: inode('prod/grafana.yaml'), prometheus: inode('prod/prometheus.yaml'), alertmanager: inode('prod/alertmanager.yaml') };
+    const ours = readFileSync(join(out, 'prod', 'alertmanager.yaml'), 'utf8');
+    writeFileSync(join(out, 'prod', 'alertmanager.yaml'), ours + '# edited by hand\n');
+    synthOk(['--output', out, '--env', 'prod', '--set', 'prometheus.retention=3d']);
+    expect(inode('prod/grafana.yaml')).toBe(before.grafana);
+    expect(inode('prod/prometheus.yaml')).not.toBe(before.prometheus);
+    expect(readFileSync(join(out, 'prod', 'prometheus.yaml'), 'utf8')).toContain('--storage.tsdb.retention.time=3d');
+    expect(readFileSync(join(out, 'prod', 'alertmanager.yaml'), 'utf8')).toBe(ours);
   });
 });
 

@@ -182,5 +182,14 @@ function valuesRef(path: string): string {
 
 /** Escapes Go template delimiters (alert templates use `{{ $labels.x }}`) in one pass. */
 export function escapeTemplate(text: string): string {
-  return text.replace(/\{\{|\}\}/g, (m) => (m === '{{' ? '{{ "{{" }}' : '{{ "}}" }}'));
+  // A loop over the matches: String.replace with a callback per match is several times slower
+  // here (the dashboards and alert texts hold thousands of delimiters).
+  const delimiters = /\{\{|\}\}/g;
+  let out = '';
+  let last = 0;
+  for (let m = delimiters.exec(text); m !== null; m = delimiters.exec(text)) {
+    out += text.slice(last, m.index) + (m[0] === '{{' ? '{{ "{{" }}' : '{{ "}}" }}');
+    last = m.index + 2;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }

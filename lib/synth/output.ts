@@ -84,7 +84,7 @@ export function writeOutput(req: WriteRequest): string {
     try {
       writeFileSync(join(staging, STAGING_FLAG), '');
       const kept = carryOver(target, staging, previous, req);
-      writeFiles(staging, req.files);
+      writeFiles(staging, req.files, target, previous);
       const owned = [...kept, ...req.files.keys()].sort();
       writeFileSync(join(staging, MANIFEST), JSON.stringify({ generator: 'pynomaly-monitoring', files: owned } satisfies Manifest, null, 1) + '\n');
       rmSync(join(staging, STAGING_FLAG));
@@ -171,7 +171,12 @@ function linkOrCopy(from: string, to: string): void {
   }
 }
 
-function writeFiles(root: string, files: ReadonlyMap<string, string>): void {
+/**
+ * Writes the files into `root`. A file of ours whose content is unchanged in
+ * the old tree is hard-linked from it instead: a synth mostly rewrites what it
+ * wrote before, and one link costs less than creating and writing a file.
+ */
+function writeFiles(root: string, files: ReadonlyMap<string, string>, oldRoot: string, oldOwned: ReadonlySet<string>): void {
   const made = new Set<string>();
   for (const [path, content] of files) {
     const full = join(root, path);
@@ -180,7 +185,17 @@ function writeFiles(root: string, files: ReadonlyMap<string, string>): void {
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(full, content);
+    if (!(oldOwned.has(path) && linkUnchanged(join(oldRoot, path), full, content))) writeFileSync(full, content);
+  }
+}
+
+function linkUnchanged(from: string, to: string, content: string): boolean {
+  try {
+    if (!lstatSync(from).isFile() || readFileSync(from, 'utf8') !== content) return false;
+    linkSync(from, to);
+    return true;
+  } catch {
+    return false; // gone, unreadable, or links not allowed here: write it
   }
 }
 
