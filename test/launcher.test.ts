@@ -76,6 +76,25 @@ describe('what goes into the real bundle', () => {
     expect(text).not.toContain('erwartet'); // its German ones (and the other locales) are not
   });
 
+  test("cdk8s-plus-27's L1 classes come from a copy that drops undefined members in one pass, with the same output", () => {
+    bundleText();
+    expect(inputs()).toContain('build/k8s-imports.js');
+    expect(inputs()).not.toContain('node_modules/cdk8s-plus-27/lib/imports/k8s.js');
+    const original = require('cdk8s-plus-27/lib/imports/k8s') as Record<string, (o: unknown) => unknown>;
+    const copy = require(join(ROOT, 'build', 'k8s-imports.js')) as Record<string, (o: unknown) => unknown>;
+    const props = {
+      metadata: { name: 'x', labels: { a: 'b' }, annotations: undefined },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { a: 'b' } },
+        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i:1', args: ['--x'], env: undefined, securityContext: { runAsNonRoot: true } }] } },
+      },
+    };
+    const render = (m: Record<string, (o: unknown) => unknown>): string => JSON.stringify(m.toJson_KubeDeploymentProps(props));
+    expect(render(copy)).toBe(render(original));
+    expect(render(copy)).toContain('"containers":[{"args":["--x"],"image":"i:1","name":"c","securityContext":{"runAsNonRoot":true}}]');
+  });
+
   test("one copy of yaml: cdk8s's bundled copy is replaced by ours while the versions are the same", () => {
     bundleText();
     expect(inputs().filter((f) => f.startsWith('node_modules/cdk8s/node_modules/yaml/'))).toEqual([]);
