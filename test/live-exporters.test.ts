@@ -19,7 +19,7 @@
  * The Redis and PostgreSQL servers require a password: the exporters log in
  * with the files our manifests point at, in the format our values document.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -201,7 +201,15 @@ describeWithTools(TOOLS, 'live exporters, scraped and alerted on by our synthesi
   const startRedis = (port?: number) =>
     startServer({ name: 'redis-server', bin: redisBin, args: redisArgs, port, ready: async (s) => tcpOpen(s.port) });
   const startPostgres = (port?: number) =>
-    startServer({ name: 'postgres', bin: asRoot ? 'setpriv' : postgresBin, args: (p) => postgresArgs(p)[1], port, ready: async (s) => tcpOpen(s.port), readyTimeoutMs: 30_000 });
+    startServer({ name: 'postgres', bin: asRoot ? 'setpriv' : postgresBin, args: (p) => postgresArgs(p)[1], port, ready: async (s) => acceptsConnections(s.port), readyTimeoutMs: 30_000 });
+  /**
+   * PostgreSQL opens its port before it accepts sessions ("the database system is
+   * starting up"): ready is what pg_isready says, not an open port.
+   */
+  const acceptsConnections = async (port: number): Promise<boolean> => {
+    const [bin, args] = asPostgres(join(postgresBin, '..', 'pg_isready'), ['-h', pgSocket, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-q']);
+    return new Promise((resolve) => execFile(bin, args, (error) => resolve(!error)));
+  };
 
   const pg = exporterWorkload('postgres-exporter');
   const database = (flagValue: string) => /\/([^?]+)/.exec(flagValue)![1];
