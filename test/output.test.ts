@@ -109,14 +109,18 @@ describe('ownership', () => {
 });
 
 describe('unchanged files', () => {
-  test('a file whose content is unchanged is linked from the old tree (same inode); a changed one and a hand-edited one are written anew', () => {
+  test('a file whose content is unchanged is linked from the old tree (same inode); a changed one and a hand-edited one (even of the same size) are written anew', () => {
     const out = fresh();
     synthOk(['--output', out, '--env', 'prod']);
     const inode = (f: string): bigint => statSync(join(out, f), { bigint: true }).ino;
     const before = { grafana: inode('prod/grafana.yaml'), prometheus: inode('prod/prometheus.yaml'), alertmanager: inode('prod/alertmanager.yaml') };
     const ours = readFileSync(join(out, 'prod', 'alertmanager.yaml'), 'utf8');
     writeFileSync(join(out, 'prod', 'alertmanager.yaml'), ours + '# edited by hand\n');
+    // An edit that keeps the size: the bytes are compared, not only the sizes.
+    const jaeger = readFileSync(join(out, 'prod', 'jaeger.yaml'), 'utf8');
+    writeFileSync(join(out, 'prod', 'jaeger.yaml'), jaeger.replace('kind:', 'kinD:'));
     synthOk(['--output', out, '--env', 'prod', '--set', 'prometheus.retention=3d']);
+    expect(readFileSync(join(out, 'prod', 'jaeger.yaml'), 'utf8')).toBe(jaeger);
     expect(inode('prod/grafana.yaml')).toBe(before.grafana);
     expect(inode('prod/prometheus.yaml')).not.toBe(before.prometheus);
     expect(readFileSync(join(out, 'prod', 'prometheus.yaml'), 'utf8')).toContain('--storage.tsdb.retention.time=3d');

@@ -6,7 +6,7 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from '../lib/core/k8s';
 import { AppIdentity, commonLabels } from '../lib/core/labels';
-import { container, cronJob, daemonSet, deployment, httpProbe, job, secretFilesVolume } from '../lib/core/workload';
+import { checksumOfTexts, container, cronJob, daemonSet, deployment, httpProbe, job, secretFilesVolume } from '../lib/core/workload';
 import { Manifest } from '../lib/synth/render';
 import { conventionTests } from './support/conventions';
 import { KubernetesValidator } from './support/k8s-schema';
@@ -69,3 +69,12 @@ test('keys of two Secrets make one projected volume, readable by the group only'
 });
 
 conventionTests(['helpers'], () => objects);
+
+test('checksumOfTexts frames each text: moving a boundary or splitting a text changes it', () => {
+  const sum = checksumOfTexts(['ab', 'c']);
+  expect(sum).toMatch(/^[0-9a-f]{64}$/);
+  expect(checksumOfTexts(['ab', 'c'])).toBe(sum);
+  expect(checksumOfTexts(['a', 'bc'])).not.toBe(sum);
+  expect(checksumOfTexts(['abc'])).not.toBe(sum);
+  expect(checksumOfTexts(['ab', 'c', ''])).not.toBe(sum);
+});

@@ -7,3 +7,5 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 
 export { k8s };
+// Every object we render goes through cdk8s's toJson: in one pass (see fast-resolve.ts).
+import './fast-resolve';

@@ -387,6 +387,17 @@ export function checksum(content: unknown): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * The same kind of hash over several texts, each framed by its length (so no
+ * two lists give the same input): for content that is already text, such as
+ * dashboards, without first quoting it all into one JSON string.
+ */
+export function checksumOfTexts(texts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const text of texts) hash.update(`${text.length}:`).update(text);
+  return hash.digest('hex');
+}
+
 /** Checksum of everything an ApiObject renders (e.g. a ConfigMap's data). */
 export function checksumOf(obj: ApiObject): string {
   return checksum(obj.toJson());

@@ -17,7 +17,7 @@ import { JOBS } from '../catalog/jobs';
 import { ComponentConstruct, ComponentDefinition, ComponentProps, MonitoringComponent, ServiceEndpoint } from '../core/component';
 import { k8s } from '../core/k8s';
 import { AppIdentity, selectorLabels } from '../core/labels';
-import { checksum, claimSpec, container, deployment, httpProbe, secretFilesVolume, service } from '../core/workload';
+import { checksumOfTexts, claimSpec, container, deployment, httpProbe, secretFilesVolume, service } from '../core/workload';
 import { GraphContext, grafanaEdges } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import type { AlertRules } from '../rules';
@@ -57,6 +57,11 @@ export function grafanaProvisioning(v: GrafanaValues, links: DatasourceLinks, da
     dashboardProviderYaml: toYaml(dashboardProvider()),
     dashboards,
   };
+}
+
+/** Changes whenever a provisioned file does: the pods' `checksum/provisioning`. */
+function provisioningChecksum(p: GrafanaProvisioning): string {
+  return checksumOfTexts([p.datasourcesYaml, p.dashboardProviderYaml, ...p.dashboards.flatMap((d) => [d.fileName, d.json])]);
 }
 
 /** The file provider: every dashboard in the Pynomaly folder, read-only in the UI. */
@@ -130,7 +135,7 @@ export class Grafana extends ComponentConstruct<GrafanaValues> {
 
     if (v.persistence.enabled) dataClaim(this, identity, v);
     service(this, 'service', { name: GRAFANA.name, identity, ports: [GRAFANA.port] });
-    this.deployment = grafanaDeployment(this, identity, v, dashboardConfigMaps, Lazy.any({ produce: () => checksum(this.provisioning()) }));
+    this.deployment = grafanaDeployment(this, identity, v, dashboardConfigMaps, Lazy.any({ produce: () => provisioningChecksum(this.provisioning()) }));
   }
 
   /** Points the datasources that have no URL in the values at these components' Services. */

@@ -50,8 +50,23 @@ function children(node: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+/**
+ * The answer for each expression already checked: the same expressions (the
+ * defaults) are validated once per environment, and parsing them is a visible
+ * share of loading values.
+ */
+function remembered(check: (expr: string) => string | undefined): (expr: string) => string | undefined {
+  const answers = new Map<string, string | undefined>();
+  return (expr) => {
+    if (answers.has(expr)) return answers.get(expr);
+    const answer = check(expr);
+    answers.set(expr, answer);
+    return answer;
+  };
+}
+
 /** What Prometheus would refuse in `expr`, or undefined. */
-export function promqlProblem(expr: string): string | undefined {
+export const promqlProblem = remembered(function promqlProblem(expr: string): string | undefined {
   const tree = parser.parse(expr);
   const text = (n: SyntaxNode): string => expr.slice(n.from, n.to);
   const problems: string[] = [];
@@ -98,14 +113,14 @@ export function promqlProblem(expr: string): string | undefined {
   if (problems.length) return problems[0];
   const typeProblem = promqlTypeProblem(tree.topNode, text);
   return typeProblem ? `not valid PromQL: ${typeProblem}` : undefined;
-}
+});
 
 /**
  * What Prometheus would refuse as a series selector (`match[]` of /federate,
  * `/api/v1/series`): valid PromQL that is a plain instant vector selector with
  * at least one matcher that does not match the empty string.
  */
-export function seriesSelectorProblem(expr: string): string | undefined {
+export const seriesSelectorProblem = remembered(function seriesSelectorProblem(expr: string): string | undefined {
   const problem = promqlProblem(expr);
   if (problem) return problem;
   const top = parser.parse(expr).topNode.firstChild;
@@ -129,4 +144,4 @@ export function seriesSelectorProblem(expr: string): string | undefined {
   };
   if (!matchers.length || matchers.every(matchesEmpty)) return 'expected at least one matcher that does not match the empty string (Prometheus refuses {} and {job=~".*"})';
   return undefined;
-}
+});
