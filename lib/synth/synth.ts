@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { metricsReferenceMarkdown } from '../catalog/reference';
 import { APPLICATIONS_FOLDER, environmentApplications, ROOT_APPLICATION_FILE, rootApplication } from '../gitops/argocd';
+import { cachedForThisBundle } from '../core/bundle-cache';
 import { ValuesError } from '../values/errors';
 import { runbookMarkdown } from '../rules/runbook';
 import { documentedValuesYaml, JsonSchema } from '../values/document';
@@ -53,18 +54,7 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
   const version = projectVersion();
   const valuesDir = opts.valuesDir ?? join(projectRoot(), 'values');
   const schema = timed('values schema', () => valuesJsonSchema() as JsonSchema);
-  const defaults = timed('load values', defaultValuesParsed);
-  const top: Record<(typeof TOP_LEVEL_FILES)[number], string> = {
-    'values.schema.json': JSON.stringify(schema, null, 2) + '\n',
-    'values.yaml': timed('documented values', () => documentedValuesYaml(
-      defaults,
-      schema,
-      'Defaults of every value (generated from lib/values/schema.ts).\nvalues/<env>.yaml, --values FILE and --set key=value are layered on top, as in Helm.\n',
-    )),
-    // The page every alert's runbook_url points into (rules.runbookBaseUrl), for the default thresholds.
-    'runbooks.md': runbookMarkdown(defaults),
-    'metrics.md': metricsReferenceMarkdown(),
-  };
+  const top = timed('files of the code alone', () => cachedForThisBundle('top-files.json', () => topLevelFiles(schema)));
   const files = new Map<string, string>(Object.entries(top));
   const argocdEnvironments: Values[] = [];
   for (const env of opts.envs) {
@@ -82,6 +72,22 @@ export function renderAll(opts: SynthOptions): Map<string, string> {
   }
   if (argocdEnvironments.length) files.set(ROOT_APPLICATION_FILE, toYamlStream([rootApplication(sameArgocdSettings(argocdEnvironments))]));
   return files;
+}
+
+/** The files that depend on the code alone (not on any environment's values). */
+function topLevelFiles(schema: JsonSchema): Record<(typeof TOP_LEVEL_FILES)[number], string> {
+  const defaults = defaultValuesParsed();
+  return {
+    'values.schema.json': JSON.stringify(schema, null, 2) + '\n',
+    'values.yaml': documentedValuesYaml(
+      defaults,
+      schema,
+      'Defaults of every value (generated from lib/values/schema.ts).\nvalues/<env>.yaml, --values FILE and --set key=value are layered on top, as in Helm.\n',
+    ),
+    // The page every alert's runbook_url points into (rules.runbookBaseUrl), for the default thresholds.
+    'runbooks.md': runbookMarkdown(defaults),
+    'metrics.md': metricsReferenceMarkdown(),
+  };
 }
 
 /** The app-of-apps serves every environment: their Argo CD settings (all but `enabled`) must agree. */

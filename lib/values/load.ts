@@ -4,7 +4,8 @@
  * scalars replace; `null` removes a key (its default comes back), as in Helm.
  * Every error names its source (file or --set) and the key path.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { cachedForThisBundle } from '../core/bundle-cache';
 import { join, relative } from 'node:path';
 import * as z from 'zod';
 import { Values, valuesSchema } from './schema';
@@ -87,9 +88,12 @@ export function defaults(): Values {
   return parsedDefaults;
 }
 
-/** Every default, as a values tree (a fresh copy each call). */
+/**
+ * Every default, as a values tree (a fresh copy each call). A pure function of
+ * the code, kept in the bundle's cache: a synth then parses no defaults at all.
+ */
 export function defaultValues(): Tree {
-  defaultsCache ??= JSON.stringify(defaults());
+  defaultsCache ??= cachedForThisBundle('defaults.json', () => JSON.stringify(defaults()));
   return JSON.parse(defaultsCache) as Tree;
 }
 
@@ -200,26 +204,6 @@ let jsonSchemaCache: Record<string, unknown> | undefined;
 export function valuesJsonSchema(): Record<string, unknown> {
   jsonSchemaCache ??= cachedForThisBundle('values-schema.json', () => z.toJSONSchema(valuesSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
   return jsonSchemaCache;
-}
-
-/** `make()`, read from or written to the bundle's cache (PYNOMALY_BUNDLE_CACHE, set by scripts/launch.js) when there is one. */
-function cachedForThisBundle<T>(name: string, make: () => T): T {
-  const prefix = process.env.PYNOMALY_BUNDLE_CACHE;
-  if (!prefix) return make();
-  const file = `${prefix}.${name}`;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    const made = make();
-    try {
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(made));
-      renameSync(tmp, file);
-    } catch {
-      // A read-only build folder only costs speed.
-    }
-    return made;
-  }
 }
 
 /** The known sibling key closest to `key` (edit distance), if any is close. */

@@ -11,6 +11,7 @@ import { quote } from './input';
 import { promqlTypeProblem } from './promql-types';
 import { RE2JS } from 're2js';
 import { re2Problem } from './regex';
+import { remembered } from './remembered';
 
 // The package is ESM with a CommonJS build; require keeps this file CommonJS.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,21 +49,6 @@ function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
   return out;
-}
-
-/**
- * The answer for each expression already checked: the same expressions (the
- * defaults) are validated once per environment, and parsing them is a visible
- * share of loading values.
- */
-function remembered(check: (expr: string) => string | undefined): (expr: string) => string | undefined {
-  const answers = new Map<string, string | undefined>();
-  return (expr) => {
-    if (answers.has(expr)) return answers.get(expr);
-    const answer = check(expr);
-    answers.set(expr, answer);
-    return answer;
-  };
 }
 
 /** What Prometheus would refuse in `expr`, or undefined. */

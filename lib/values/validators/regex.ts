@@ -4,8 +4,9 @@
  * port of RE2, so what passes here compiles in Prometheus.
  */
 import { RE2JS } from 're2js';
+import { remembered } from './remembered';
 
-export function re2Problem(pattern: string): string | undefined {
+export const re2Problem = remembered(function re2Problem(pattern: string): string | undefined {
   try {
     compile(pattern);
     compile(`^(?s:${pattern})$`);
@@ -14,7 +15,7 @@ export function re2Problem(pattern: string): string | undefined {
     const reason = (e as Error).message.split('\n')[0];
     return `expected a Go (RE2) regular expression as Prometheus compiles it: ${reason.slice(0, 120)}`;
   }
-}
+});
 
 function compile(pattern: string): void {
   try {
