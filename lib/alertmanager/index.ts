@@ -24,6 +24,7 @@ import { publicUrlOf } from '../ingress';
 import { ALERTMANAGER } from './constants';
 import { TEMPLATE_TEXT } from './templates';
 import { AlertmanagerValues, alertmanagerValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 /** Alertmanager's settings: exactly its values (`alertmanager.*`), with their defaults and docs (values.ts). */
 export type AlertmanagerSettings = NonNullable<z.input<typeof alertmanagerValues>>;
@@ -58,7 +59,7 @@ export class Alertmanager extends ComponentConstruct<AlertmanagerValues> {
   private readonly urlFilePorts: ReadonlyMap<string, number>;
 
   public constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
-    super(scope, id, props, { ...ALERTMANAGER, job: JOBS.alertmanager, targetKey: 'alertmanager' }, alertmanagerValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...ALERTMANAGER, job: JOBS.alertmanager, targetKey: 'alertmanager' }, parseSettings(alertmanagerValues, props.values));
     const v = this.values;
     const identity = this.identity;
     this.clusterEndpoint = serviceEndpoint(ALERTMANAGER.headlessService, this.namespace, ALERTMANAGER.port);

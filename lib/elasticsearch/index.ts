@@ -38,6 +38,7 @@ import { ELASTICSEARCH } from './constants';
 import { ElasticsearchValues, elasticsearchValues } from './values';
 import { SNAPSHOTS } from './snapshots';
 import { CERTIFICATE_API, CERTIFICATE_PATH, ElasticsearchCertificate } from './certificate';
+import { parseSettings } from '../values/parsed';
 
 export { ELASTICSEARCH } from './constants';
 
@@ -69,7 +70,7 @@ export class Elasticsearch extends ComponentConstruct<ElasticsearchValues> {
   public readonly statefulSet: k8s.KubeStatefulSet;
 
   public constructor(scope: Construct, id: string, props: ElasticsearchProps = {}) {
-    super(scope, id, props, { ...ELASTICSEARCH, job: 'elasticsearch', targetKey: 'elasticsearch' }, elasticsearchValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...ELASTICSEARCH, job: 'elasticsearch', targetKey: 'elasticsearch' }, parseSettings(elasticsearchValues, props.values));
     const v = this.values;
     if (v.maxMapCount === 'sysctlInitContainer' && (props.podSecurityLevel ?? 'restricted') !== 'privileged') {
       throw new ValuesError(

@@ -20,6 +20,7 @@ import type { ComponentPeer, Edge } from '../network/graph';
 import { toYaml } from '../synth/yaml';
 import { duration, enabled, image, resources } from '../values/types';
 import { listenAddress } from './common';
+import { parseSettings } from '../values/parsed';
 
 export const BLACKBOX_EXPORTER = {
   name: 'blackbox-exporter',
@@ -77,7 +78,7 @@ export class BlackboxExporter extends ComponentConstruct<BlackboxExporterValues>
   public readonly deployment: k8s.KubeDeployment;
 
   public constructor(scope: Construct, id: string, props: BlackboxExporterProps = {}) {
-    super(scope, id, props, { ...BLACKBOX_EXPORTER, job: JOBS.blackboxExporter, targetKey: 'blackboxExporter' }, blackboxExporterValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...BLACKBOX_EXPORTER, job: JOBS.blackboxExporter, targetKey: 'blackboxExporter' }, parseSettings(blackboxExporterValues, props.values));
     this.services = [this.endpoint];
     this.endpoints = props.endpoints ?? [];
     const own: ExposedScrapeTarget = { key: 'blackboxExporter', job: JOBS.blackboxExporter, path: '/metrics', namespace: this.namespace, selector: this.podSelector, serviceName: BLACKBOX_EXPORTER.name, port: BLACKBOX_EXPORTER.port };

@@ -18,6 +18,7 @@ import { edgeTo, GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { enabled, image, resources, secretRef } from '../values/types';
 import { listenAddress } from './common';
+import { parseSettings } from '../values/parsed';
 
 export const ELASTICSEARCH_EXPORTER = {
   name: 'elasticsearch-exporter',
@@ -87,7 +88,7 @@ export class ElasticsearchExporter extends ComponentConstruct<ElasticsearchExpor
   public readonly deployment: k8s.KubeDeployment;
 
   public constructor(scope: Construct, id: string, props: ElasticsearchExporterProps = {}) {
-    super(scope, id, props, { ...ELASTICSEARCH_EXPORTER, job: JOBS.elasticsearchExporter, targetKey: 'elasticsearchExporter' }, elasticsearchExporterValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...ELASTICSEARCH_EXPORTER, job: JOBS.elasticsearchExporter, targetKey: 'elasticsearchExporter' }, parseSettings(elasticsearchExporterValues, props.values));
     this.services = [this.endpoint];
     service(this, 'service', { name: ELASTICSEARCH_EXPORTER.name, identity: this.identity, ports: [ELASTICSEARCH_EXPORTER.port] });
     const ca = this.values.caSecret;

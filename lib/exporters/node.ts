@@ -15,6 +15,7 @@ import type { GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { enabled, image, resources } from '../values/types';
 import { listenAddress } from './common';
+import { parseSettings } from '../values/parsed';
 
 export const NODE_EXPORTER = {
   name: 'node-exporter',
@@ -63,7 +64,7 @@ export class NodeExporter extends ComponentConstruct<NodeExporterValues> {
   public readonly daemonSet: k8s.KubeDaemonSet;
 
   public constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
-    super(scope, id, props, { ...NODE_EXPORTER, job: JOBS.nodeExporter, targetKey: 'nodeExporter', hostNetwork: true }, nodeExporterValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...NODE_EXPORTER, job: JOBS.nodeExporter, targetKey: 'nodeExporter', hostNetwork: true }, parseSettings(nodeExporterValues, props.values));
     this.services = [this.endpoint];
     service(this, 'service', { name: NODE_EXPORTER.name, identity: this.identity, ports: [NODE_EXPORTER.port] });
     const exporter = container({

@@ -17,6 +17,7 @@ import type { GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { dnsLabel, enabled, image, resources, secretRef } from '../values/types';
 import { instanceDeployment, listenAddress, serverEdges } from './common';
+import { parseSettings } from '../values/parsed';
 
 export const POSTGRES_EXPORTER = {
   name: 'postgres-exporter',
@@ -80,7 +81,7 @@ export class PostgresExporter extends ComponentConstruct<PostgresExporterValues>
   public readonly deployments: readonly k8s.KubeDeployment[];
 
   public constructor(scope: Construct, id: string, props: PostgresExporterProps = {}) {
-    super(scope, id, props, { ...POSTGRES_EXPORTER, job: JOBS.postgresExporter, targetKey: 'postgresExporter' }, postgresExporterValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...POSTGRES_EXPORTER, job: JOBS.postgresExporter, targetKey: 'postgresExporter' }, parseSettings(postgresExporterValues, props.values));
     this.services = [this.endpoint];
     service(this, 'service', { name: POSTGRES_EXPORTER.name, identity: this.identity, ports: [POSTGRES_EXPORTER.port] });
     this.deployments = this.values.instances.map((i) => {

@@ -16,6 +16,7 @@ import type { GraphContext } from '../network/components';
 import type { ComponentPeer, Edge } from '../network/graph';
 import { dnsLabel, enabled, image, resources, secretRef } from '../values/types';
 import { instanceDeployment, listenAddress, serverEdges } from './common';
+import { parseSettings } from '../values/parsed';
 
 export const REDIS_EXPORTER = {
   name: 'redis-exporter',
@@ -77,7 +78,7 @@ export class RedisExporter extends ComponentConstruct<RedisExporterValues> {
   public readonly deployments: readonly k8s.KubeDeployment[];
 
   public constructor(scope: Construct, id: string, props: RedisExporterProps = {}) {
-    super(scope, id, props, { ...REDIS_EXPORTER, job: JOBS.redisExporter, targetKey: 'redisExporter' }, redisExporterValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...REDIS_EXPORTER, job: JOBS.redisExporter, targetKey: 'redisExporter' }, parseSettings(redisExporterValues, props.values));
     this.services = [this.endpoint];
     service(this, 'service', { name: REDIS_EXPORTER.name, identity: this.identity, ports: [REDIS_EXPORTER.port] });
     this.deployments = this.values.instances.map((i) => {

@@ -31,6 +31,7 @@ import { DashboardFile, provisionedDashboards } from './dashboards';
 import type { SecretRef } from '../values/types';
 import type { ElasticsearchClient } from '../elasticsearch/users';
 import { GrafanaValues, grafanaValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 /** A ConfigMap's data must stay under etcd's 1 MiB object limit; keep room for metadata. */
 export const MAX_CONFIGMAP_DATA_BYTES = 1024 * 1024 - 32 * 1024;
@@ -116,7 +117,7 @@ export class Grafana extends ComponentConstruct<GrafanaValues> {
   private rendered?: GrafanaProvisioning;
 
   public constructor(scope: Construct, id: string, props: GrafanaProps = {}) {
-    super(scope, id, props, { ...GRAFANA, job: JOBS.grafana, targetKey: 'grafana' }, grafanaValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...GRAFANA, job: JOBS.grafana, targetKey: 'grafana' }, parseSettings(grafanaValues, props.values));
     const v = this.values;
     const identity = this.identity;
     this.links = props.datasourceLinks ?? { urls: {} };

@@ -22,6 +22,7 @@ import type { GraphContext, TrafficRouter } from '../network/components';
 import { Edge, formatLabels, PodsPeer, tcp } from '../network/graph';
 import { ValuesError } from '../values/errors';
 import { IngressValues, ingressValues, WEB_UIS, WebUi } from './values';
+import { parseSettings } from '../values/parsed';
 
 export { WEB_UIS, type WebUi } from './values';
 
@@ -66,7 +67,7 @@ export class UiIngresses extends Construct implements TrafficRouter {
 
   public constructor(scope: Construct, id: string, props: UiIngressesProps = {}) {
     super(scope, id);
-    this.values = ingressValues.parse(props.values ?? {});
+    this.values = parseSettings(ingressValues, props.values);
   }
 
   /** `https://<host>` of a published UI (every host is served over TLS), or undefined. */

@@ -19,6 +19,7 @@ import { jaegerElasticsearchUrl } from './config';
 import { JAEGER } from './constants';
 import type { Jaeger } from './index';
 import type { JaegerValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 export const jaegerIndexCleanerValues = z
   .strictObject({
@@ -55,7 +56,7 @@ export class JaegerIndexCleaner extends Construct implements MonitoringComponent
 
   public constructor(scope: Construct, id: string, props: JaegerIndexCleanerProps) {
     super(scope, id);
-    const v = jaegerIndexCleanerValues.parse(props.values ?? {});
+    const v = parseSettings(jaegerIndexCleanerValues, props.values);
     this.jaeger = props.jaeger;
     this.namespace = resolveNamespace(scope, props.namespace);
     const identity: AppIdentity = { name: JAEGER.indexCleaner, instance: props.instance ?? PART_OF, component: JAEGER.component, version: v.image.tag };

@@ -20,6 +20,7 @@ import { toYaml } from '../synth/yaml';
 import { ES_USERNAME_ENV, jaegerConfig, jaegerElasticsearchUrl } from './config';
 import { JAEGER } from './constants';
 import { JaegerValues, jaegerValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 export interface JaegerProps extends ComponentProps {
   readonly values?: NonNullable<z.input<typeof jaegerValues>>;
@@ -42,7 +43,7 @@ export class Jaeger extends ComponentConstruct<JaegerValues> {
       id,
       props,
       { name: JAEGER.name, component: JAEGER.component, port: JAEGER.ports.query, metricsPort: JAEGER.ports.metrics, job: JOBS.jaeger, targetKey: 'jaeger' },
-      jaegerValues.parse(props.values ?? {}),
+      parseSettings(jaegerValues, props.values),
     );
     const v = this.values;
     this.services = [this.endpoint];

@@ -24,6 +24,7 @@ import { prepareConfigContainer, prepareConfigScript } from '../logs/prepare-con
 import { ELASTICSEARCH_PASSWORD_SETTING, ENCRYPTION_KEYS, KIBANA } from './constants';
 import { CLIENT_SECRET_KEYS, KIBANA_SYSTEM_USER } from '../elasticsearch/users';
 import { KibanaValues, kibanaValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 export { KIBANA } from './constants';
 
@@ -47,7 +48,7 @@ export class Kibana extends ComponentConstruct<KibanaValues> {
   private readonly elasticsearchUrl: string;
 
   public constructor(scope: Construct, id: string, props: KibanaProps) {
-    super(scope, id, props, { ...KIBANA, job: 'kibana', targetKey: 'kibana' }, kibanaValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...KIBANA, job: 'kibana', targetKey: 'kibana' }, parseSettings(kibanaValues, props.values));
     const v = this.values;
     this.services = [this.endpoint];
     this.probedEndpoints = [{ service: KIBANA.name, url: `${this.endpoint.url}${KIBANA.statusPath}` }];

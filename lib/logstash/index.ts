@@ -36,6 +36,7 @@ import { LOGSTASH, LOGSTASH_INPUTS } from './constants';
 import { CLIENT_SECRET_KEYS } from '../elasticsearch/users';
 import { PIPELINE_ENV, renderPipeline } from './pipeline';
 import { LogstashValues, logstashValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 export { LOGSTASH, LOGSTASH_INPUTS } from './constants';
 
@@ -66,7 +67,7 @@ export class Logstash extends ComponentConstruct<LogstashValues> {
   private readonly target: LogstashTarget;
 
   public constructor(scope: Construct, id: string, props: LogstashProps) {
-    super(scope, id, props, { name: LOGSTASH.name, component: LOGSTASH.component, port: LOGSTASH.metricsPort, job: 'logstash', targetKey: 'logstash' }, logstashValues.parse(props.values ?? {}));
+    super(scope, id, props, { name: LOGSTASH.name, component: LOGSTASH.component, port: LOGSTASH.metricsPort, job: 'logstash', targetKey: 'logstash' }, parseSettings(logstashValues, props.values));
     const v = this.values;
     this.target = props.elasticsearch;
     this.services = [this.endpoint];

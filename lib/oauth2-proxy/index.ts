@@ -23,6 +23,7 @@ import type { ComponentPeer, Edge } from '../network/graph';
 import { ValuesError } from '../values/errors';
 import { OAUTH2_PROXY } from './constants';
 import { OAuth2ProxyValues, oauth2ProxyValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 export { OAUTH2_PROXY } from './constants';
 
@@ -44,7 +45,7 @@ export class OAuth2Proxy extends ComponentConstruct<OAuth2ProxyValues> implement
 
   public constructor(scope: Construct, id: string, props: OAuth2ProxyProps) {
     if (!props.uis.length) throw new Error('oauth2-proxy needs at least one UI to stand in front of');
-    const values = oauth2ProxyValues.parse(props.values ?? {});
+    const values = parseSettings(oauth2ProxyValues, props.values);
     const facts = { name: OAUTH2_PROXY.name, component: OAUTH2_PROXY.component, port: OAUTH2_PROXY.ports[props.uis[0].ui], job: OAUTH2_PROXY.name, targetKey: 'oauth2Proxy' };
     super(scope, id, props, facts, values);
     checkLogin(values, props.uis);

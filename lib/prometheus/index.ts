@@ -33,6 +33,7 @@ import { remoteWriteMounts } from './remote-write';
 import { renderServiceMonitors } from './service-monitors';
 import { ScrapeTarget, scrapeTargets } from './targets';
 import { PrometheusValues, prometheusValues } from './values';
+import { parseSettings } from '../values/parsed';
 
 export const SERVICE_MONITORS_PATH = 'prometheus-operator/servicemonitors';
 
@@ -70,7 +71,7 @@ export class Prometheus extends ComponentConstruct<PrometheusValues> {
   public readonly statefulSet: k8s.KubeStatefulSet;
 
   public constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
-    super(scope, id, props, { ...PROMETHEUS, job: JOBS.prometheus, targetKey: 'prometheus' }, prometheusValues.parse(props.values ?? {}));
+    super(scope, id, props, { ...PROMETHEUS, job: JOBS.prometheus, targetKey: 'prometheus' }, parseSettings(prometheusValues, props.values));
     const v = this.values;
     const identity = this.identity;
     this.services = [this.endpoint];

@@ -20,6 +20,7 @@ import { NativeGroup, nativeGroup, nativeUserGroup } from './render';
 import { GroupId, GROUP_IDS, RulesValues, rulesValues } from './values';
 import { ValuesError } from '../values/errors';
 import { byteSize, mebibytes, MAX_OBJECT_CONTENT_BYTES, packBySize, partName } from '../values/validators/object-size';
+import { parseSettings } from '../values/parsed';
 
 export type { AlertRule, RuleGroupDef } from './model';
 export type { NativeGroup, NativeRule } from './render';
@@ -142,7 +143,7 @@ export class AlertRules extends Construct {
 
   public constructor(scope: Construct, id: string, props: AlertRulesProps = {}) {
     super(scope, id);
-    this.values = rulesValues.parse(props.values ?? {});
+    this.values = parseSettings(rulesValues, props.values);
     const kibanaProbed = { enabled: props.kibanaProbed ?? false };
     const elasticsearch = { enabled: props.snapshotsEnabled ?? false, snapshots: { enabled: props.snapshotsEnabled ?? false } };
     const inputs: RuleInputs = { rules: this.values, alertmanager: { enabled: props.alertmanagerDeployed ?? false }, kibana: kibanaProbed, blackboxExporter: kibanaProbed, elasticsearch };

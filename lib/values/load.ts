@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { cachedForThisBundle } from '../core/bundle-cache';
 import { join, relative } from 'node:path';
 import * as z from 'zod';
+import { COMPONENTS } from '../registry';
+import { rememberSections } from './parsed';
 import { Values, valuesSchema } from './schema';
 import { ValuesError } from './errors';
 import { parseSet } from './set';
@@ -62,7 +64,11 @@ export function resolveValues(userLayers: readonly ValuesLayer[]): Values {
   const layers = [{ source: 'defaults', data: defaultValues() }, ...userLayers];
   const merged = layers.reduce<Tree>((acc, l) => mergeValues(acc, l.data), {});
   const result = valuesSchema.safeParse(merged);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Each component's section, made by its registry schema: its construct need not parse it again.
+    rememberSections(result.data as unknown as Record<string, unknown>, Object.fromEntries(COMPONENTS.map((d) => [d.key, d.values])));
+    return result.data;
+  }
   // One problem per key: the first (a value several checks refuse is one mistake).
   const seenPaths = new Set<string>();
   const issues = result.error.issues.filter((issue) => {
