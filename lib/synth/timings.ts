@@ -21,7 +21,8 @@ let mainStartedAt: number | undefined;
 
 /** Called as the CLI starts: what came before is Node's start and the loading of our modules. */
 export function markMainStart(): void {
-  mainStartedAt = performance.now();
+  // Only when asked: the first use of \`performance\` loads perf_hooks (and with it worker_threads).
+  if (enabled()) mainStartedAt = performance.now();
 }
 
 /** The phases and the process's age when called (so module loading shows too). */

@@ -132,8 +132,14 @@ function oneLine(s: string): string {
   return text;
 }
 
-/** Printable ASCII and line feeds, with something other than spaces: always a literal block. */
-const LITERAL_SAFE = /^[\n\x20-\x7E]*$/;
+/**
+ * Line feeds and what js-yaml counts as printable (its isPrintable: ASCII
+ * from space to tilde; U+00A1 to U+D7FF but the line and paragraph separators;
+ * U+E000 to U+FFFD but the byte-order mark; the astral planes), with something
+ * other than spaces: always a literal block. A dashboard with one arrow in it
+ * then skips js-yaml's scan of its 100 kB (test/yaml.test.ts fuzzes both).
+ */
+const LITERAL_SAFE = /^[\n\x20-\x7E\xA1-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 function multiLine(s: string, level: number): string {
   // A block scalar kept with trailing blank lines ends the document with `...`; js-yaml's business.
