@@ -2,6 +2,7 @@
  * Renders one environment in memory: a map from relative path to file content.
  * Nothing here touches the disk, so a failure leaves dist/ as it was.
  */
+import { chartsToJson } from '../core/charts-json';
 import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, waveOfKind } from '../gitops/waves';
 import { buildStack } from '../stack';
 import { Values } from '../values/schema';
@@ -45,8 +46,10 @@ export interface RenderedEnvironment {
 
 export function renderObjects(values: Values, projectVersion: string): RenderedEnvironment {
   const seen = new Map<string, string>();
-  const files = buildStack(values, projectVersion).map((out) => {
-    const objects = (out.chart.toJson() as Manifest[]).map(scopeNamespace).map((o) => withSyncAnnotations(o, out.requiresApi !== undefined));
+  const outputs = buildStack(values, projectVersion);
+  const rendered = chartsToJson(outputs.map((out) => out.chart));
+  const files = outputs.map((out, i) => {
+    const objects = (rendered[i] as Manifest[]).map(scopeNamespace).map((o) => withSyncAnnotations(o, out.requiresApi !== undefined));
     for (const o of objects) {
       const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       const other = seen.get(key);
