@@ -40,7 +40,7 @@ function builtInOnly(resolvers: readonly IResolver[]): boolean {
 function resolveTop(value: unknown): unknown {
   for (;;) {
     if (value === null || value === undefined) return value;
-    const v = value as { resolve?: unknown; value?: unknown; constructor?: unknown; produce?: () => unknown };
+    const v = value as { resolve?: unknown; value?: unknown; constructor?: unknown };
     if (value instanceof Lazy) value = value.produce();
     else if (typeof v.resolve === 'function') value = (v.resolve as () => unknown)();
     else if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) value = { value: v.value };

@@ -21,7 +21,7 @@ let mainStartedAt: number | undefined;
 
 /** Called as the CLI starts: what came before is Node's start and the loading of our modules. */
 export function markMainStart(): void {
-  // Only when asked: the first use of \`performance\` loads perf_hooks (and with it worker_threads).
+  // Only when asked: the first use of `performance` loads perf_hooks and its modules.
   if (enabled()) mainStartedAt = performance.now();
 }
 

@@ -5,9 +5,9 @@
  * Every error names its source (file or --set) and the key path.
  */
 import { existsSync } from 'node:fs';
-import { cachedForThisBundle } from '../core/bundle-cache';
 import { join, relative } from 'node:path';
 import * as z from 'zod';
+import { cachedForThisBundle } from '../core/bundle-cache';
 import { COMPONENTS } from '../registry';
 import { rememberSections } from './parsed';
 import { Values, valuesSchema } from './schema';
