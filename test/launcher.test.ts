@@ -106,5 +106,5 @@ test('cdk8s synth, npm run synth and npm run diff start Node alike (the heap fla
   const cdk8s = (require('js-yaml') as typeof import('js-yaml')).load(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')) as { app: string };
   expect(cdk8s.app).toBe(scripts.synth);
   expect(scripts.diff).toBe(`${scripts.synth} diff`);
-  expect(scripts.synth).toMatch(/--min-semi-space-size=\d+ --initial-old-space-size=\d+ --no-opt scripts\/launch\.js$/);
+  expect(scripts.synth).toMatch(/--min-semi-space-size=\d+ --max-semi-space-size=\d+ --initial-old-space-size=\d+ --no-opt scripts\/launch\.js$/);
 });
